@@ -1,0 +1,1 @@
+"""Users and roles, households and their members, and THE permission policy (access.py)."""

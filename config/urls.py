@@ -1,0 +1,10 @@
+"""URL map: pages per app, the API under /api/v1/, the Django admin for staff."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("", include("advisors.urls")),
+    path("", include("portfolios.urls")),
+]

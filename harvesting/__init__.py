@@ -1,0 +1,1 @@
+"""Harvest policies, swap lists, runs, proposals, execution and the wash-sale monitor."""

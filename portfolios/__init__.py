@@ -1,0 +1,1 @@
+"""Securities, prices, accounts, transactions, the lot projection, imports and exports."""

@@ -1,0 +1,1 @@
+"""Tax-alpha summaries, Form 8949 / Schedule D, planning tools and charts."""
