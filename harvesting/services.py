@@ -1,43 +1,806 @@
-"""Writes of the harvesting app (DESIGN.md rule 3): keyword-only, one transaction each."""
+"""Writes of the harvesting app (DESIGN.md rule 3): keyword-only, one transaction each.
+
+* the nightly scan: `harvest_run_start` → `harvest_chunk_scan` per chunk →
+  `harvest_household_scan` per household (idempotent: the proposal's unique constraint);
+* a proposal's life: approve (guard and staleness re-checked), reject, exclude a leg,
+  execute (fills → transactions → re-projection → restrictions → swap-back);
+* the post-trade wash-sale monitor;
+* the swap lists (admins) and policies (advisors).
+
+Every state change is checked against `advisors.access` and written to the audit trail.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
 
-from advisors.models import AuditEvent
-from harvesting.models import IdenticalGroup, IdenticalMember, SwapPair
-from harvesting.swaplist import SwapListFile, parse_swap_list
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from advisors import access
+from advisors.models import AuditEvent, Household
+from harvesting import orders
+from harvesting.engine.plan import plan_harvest
+from harvesting.engine.staleness import is_stale
+from harvesting.engine.swapback import plan_swap_back
+from harvesting.engine.values import (
+    RESTRICTED,
+    WASH_SALE_LOOKBACK,
+    WASH_SALE_SCHEDULED,
+    HarvestLeg,
+    HarvestPlan,
+    LotSale,
+)
+from harvesting.models import (
+    HarvestPolicy,
+    HarvestRun,
+    HarvestRunItem,
+    IdenticalGroup,
+    IdenticalMember,
+    MonitorState,
+    Proposal,
+    ProposalLeg,
+    Restriction,
+    SwapPair,
+    WashAlert,
+)
+from harvesting.snapshots import ScanContext, closes_as_of, policy_for, snapshots_for
+from harvesting.swaplist import SwapListFile, group_index, parse_swap_list, same_group
+from portfolios import ledger
 from portfolios import services as portfolio_services
+from portfolios.models import Account, Price, RealizedSale, Security, Transaction
+from portfolios.taxlots.money import cents, fmt_money, fmt_qty
+
+log = logging.getLogger(__name__)
+RESTRICTION_DAYS = 30  # sale day + 30: the wash-sale window's last day (R1.1)
+GUARD_REASONS = (WASH_SALE_LOOKBACK, WASH_SALE_SCHEDULED, RESTRICTED)
+
+
+class ProposalRefused(Exception):
+    """A proposal command that cannot be carried out now; the message says why (409)."""
+
+
+class SwapListRefused(Exception):
+    """A swap-list change that would break FORMATS.md §2 (e.g. a pair inside one group)."""
+
+
+class HarvestError(Exception):
+    """A scan that cannot start (no prices, unknown household)."""
+
+
+def audit(*, actor, verb: str, household=None, obj=None, message: str = "", data=None) -> None:
+    AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        household=household,
+        verb=verb,
+        object_type=obj.__class__.__name__.lower() if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        message=message,
+        data=data or {},
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        # Money keeps its cents ("55000.00"); rates lose trailing zeros ("0.238").
+        if value.as_tuple().exponent < -2:
+            return f"{value.normalize():f}"
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# --- the nightly scan ---------------------------------------------------------------------
+
+
+def latest_price_date() -> date | None:
+    return Price.objects.latest_date()
+
+
+def harvest_run_start(
+    *,
+    as_of: date | None = None,
+    household_keys: Sequence[str] | None = None,
+    actor=None,
+    trigger: str = "command",
+    inline: bool | None = None,
+) -> HarvestRun:
+    """Create a run for `as_of` (default: the latest price date) and fan out its chunks.
+
+    Households are those the actor may act on (all of them for the system). `inline`
+    scans in this process; by default it does when Celery runs eagerly.
+    """
+    as_of = as_of or latest_price_date()
+    if as_of is None:
+        raise HarvestError("no prices: import prices before scanning")
+    households = Household.objects.all()
+    if actor is not None:
+        households = access.visible_households(actor)
+        if not actor.is_staff:
+            households = households.filter(advisor=actor)
+    if household_keys:
+        households = households.filter(key__in=household_keys)
+        found = set(households.values_list("key", flat=True))
+        missing = sorted(set(household_keys) - found)
+        if missing:
+            raise HarvestError(f"no household with key {', '.join(missing)}")
+    ids = list(households.order_by("id").values_list("id", flat=True))
+    with transaction.atomic():
+        run = HarvestRun.objects.create(
+            as_of=as_of, households_total=len(ids), trigger=trigger,
+            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        HarvestRunItem.objects.bulk_create(
+            [HarvestRunItem(run=run, household_id=hid) for hid in ids]
+        )
+        if not ids:
+            HarvestRun.objects.filter(pk=run.pk).update(
+                status=HarvestRun.DONE, finished_at=timezone.now()
+            )
+    size = max(1, settings.HOUSEHOLDS_PER_SCAN_CHUNK)
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    if inline is None:
+        inline = settings.CELERY_TASK_ALWAYS_EAGER
+    if inline:
+        for chunk in chunks:
+            harvest_chunk_scan(run_id=run.id, household_ids=chunk)
+    else:
+        from harvesting.tasks import harvest_chunk_scan as task
+
+        def dispatch() -> None:
+            for chunk in chunks:
+                task.delay(run.id, chunk)
+
+        transaction.on_commit(dispatch)
+    run.refresh_from_db()
+    return run
+
+
+def harvest_chunk_scan(*, run_id: int, household_ids: Sequence[int]) -> dict[str, int]:
+    """Scan one chunk of a run. Idempotent: finished households are skipped, and the
+    proposal's unique constraint absorbs a redelivered task that died half-way."""
+    run = HarvestRun.objects.get(pk=run_id)
+    todo = list(
+        HarvestRunItem.objects.filter(run=run, household_id__in=household_ids)
+        .exclude(status=HarvestRunItem.DONE)
+        .values_list("household_id", flat=True)
+    )
+    households = list(Household.objects.filter(id__in=todo).order_by("id"))
+    context = ScanContext.load(run.as_of)
+    snapshots = snapshots_for(households, context)
+    created = 0
+    for household in households:
+        try:
+            snapshot, policy, rate_source = snapshots[household.id]
+            with transaction.atomic():
+                proposal_expire_stale(household=household, today=run.as_of, prices=context.prices)
+                proposal = _proposal_write(
+                    household=household, run=run,
+                    plan=plan_harvest(snapshot, policy, context.swap_list),
+                    rate_source=rate_source,
+                )
+                HarvestRunItem.objects.filter(run=run, household=household).update(
+                    status=HarvestRunItem.DONE, proposal_created=proposal is not None,
+                    error="", finished_at=timezone.now(),
+                )
+            created += proposal is not None
+        except OperationalError:
+            raise  # the database went away: worth a retry of the whole chunk (task policy)
+        except Exception as exc:  # one household's failure must not stop the others
+            log.exception("harvest scan failed for household %s", household.key)
+            HarvestRunItem.objects.filter(run=run, household=household).update(
+                status=HarvestRunItem.FAILED, error=f"{type(exc).__name__}: {exc}",
+                finished_at=timezone.now(),
+            )
+    _run_finish_if_complete(run)
+    return {"households": len(households), "proposals_created": created}
+
+
+def _run_finish_if_complete(run: HarvestRun) -> None:
+    if not HarvestRunItem.objects.filter(run=run, status=HarvestRunItem.PENDING).exists():
+        HarvestRun.objects.filter(pk=run.pk, status=HarvestRun.RUNNING).update(
+            status=HarvestRun.DONE, finished_at=timezone.now()
+        )
+
+
+def run_summary(run: HarvestRun) -> dict:
+    items = HarvestRunItem.objects.filter(run=run)
+    return {
+        "run": run.id,
+        "as_of": run.as_of.isoformat(),
+        "households": run.households_total,
+        "proposals_created": items.filter(proposal_created=True).count(),
+        "errors": [
+            {"household": key, "error": error}
+            for key, error in items.filter(status=HarvestRunItem.FAILED)
+            .values_list("household__key", "error").order_by("household__key")
+        ],
+    }
+
+
+def _lot_json(lot: LotSale) -> dict[str, str]:
+    return {
+        "acquired": lot.acquired.isoformat(),
+        "purchase_date": lot.purchase_date.isoformat(),
+        "quantity": fmt_qty(lot.quantity),
+        "cost_basis": fmt_money(lot.cost_basis),
+        "loss": fmt_money(lot.loss),
+        "term": lot.term,
+    }
+
+
+def _proposal_write(*, household: Household, run: HarvestRun | None, plan: HarvestPlan,
+                    rate_source: str, kind: str = Proposal.HARVEST) -> Proposal | None:
+    """Write the plan as the household's proposal of the day, unless it exists already."""
+    if not plan.legs and not plan.skipped:
+        return None
+    if Proposal.objects.filter(household=household, as_of=plan.as_of, kind=kind).exists():
+        return None
+    accounts = {a.code: a for a in household.accounts.all()}
+    symbols = {leg.sell_symbol for leg in plan.legs} | {leg.buy_symbol for leg in plan.legs}
+    securities = {s.symbol: s for s in Security.objects.filter(symbol__in=symbols)}
+    prices = {leg.sell_symbol: str(leg.price) for leg in plan.legs}
+    prices.update({leg.buy_symbol: str(leg.buy_price) for leg in plan.legs})
+    assumptions = {k: _jsonable(v) for k, v in plan.assumptions.items()}
+    assumptions["rate_source"] = rate_source
+    assumptions["prices"] = prices
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                household=household, as_of=plan.as_of, kind=kind, run=run,
+                harvested_loss_st=cents(plan.harvested_loss_st),
+                harvested_loss_lt=cents(plan.harvested_loss_lt),
+                estimated_tax_savings=cents(plan.estimated_tax_savings),
+                skipped=[
+                    {"account": s.account, "symbol": s.symbol, "reason": s.reason, "detail": s.detail}
+                    for s in plan.skipped
+                ],
+                assumptions=assumptions,
+                warnings=list(plan.warnings),
+            )
+            ProposalLeg.objects.bulk_create(
+                [_leg_row(proposal, i, leg, accounts, securities) for i, leg in enumerate(plan.legs)]
+            )
+    except IntegrityError:
+        return None  # a concurrent or redelivered scan wrote it first: one proposal only
+    audit(actor=None, verb="proposal.created", household=household, obj=proposal,
+          message=f"{len(plan.legs)} legs, {len(plan.skipped)} skipped, estimated saving "
+                  f"{fmt_money(plan.estimated_tax_savings)}")
+    return proposal
+
+
+def _leg_row(proposal, position: int, leg: HarvestLeg, accounts, securities) -> ProposalLeg:
+    return ProposalLeg(
+        proposal=proposal, position=position, account=accounts[leg.account],
+        sell_security=securities[leg.sell_symbol], sell_quantity=leg.sell_quantity,
+        sell_price=leg.price, lots=[_lot_json(lot) for lot in leg.lots],
+        buy_security=securities.get(leg.buy_symbol), buy_quantity=leg.buy_quantity,
+        buy_price=leg.buy_price, loss_st=cents(leg.loss_st), loss_lt=cents(leg.loss_lt),
+        replacement_reason=leg.replacement_reason, replacement_risk=leg.replacement_risk,
+        evidence=list(leg.evidence),
+    )
+
+
+def _proposal_prices(proposal: Proposal) -> dict[str, Decimal]:
+    return {s: Decimal(p) for s, p in (proposal.assumptions or {}).get("prices", {}).items()}
+
+
+def proposal_expire_stale(*, household: Household, today: date, prices=None) -> int:
+    """Expire the household's pending proposals that went stale by `today` (FORMATS §6)."""
+    pending = list(
+        Proposal.objects.filter(household=household, status=Proposal.PENDING, as_of__lt=today)
+    )
+    if not pending:
+        return 0
+    policy = policy_for(household)
+    prices = prices if prices is not None else closes_as_of(today)
+    expired = 0
+    for proposal in pending:
+        reason = is_stale(proposal.as_of, _proposal_prices(proposal), today, prices, policy)
+        if reason and Proposal.objects.filter(pk=proposal.pk, status=Proposal.PENDING).update(
+            status=Proposal.EXPIRED, decided_at=timezone.now(), comment=reason
+        ):
+            audit(actor=None, verb="proposal.expired", household=household, obj=proposal,
+                  message=reason)
+            expired += 1
+    return expired
+
+
+# --- a proposal's life --------------------------------------------------------------------
+
+
+def _guard_now(proposal: Proposal, today: date) -> list[str]:
+    """Re-run the pre-trade guard for the proposal's legs on `today`; the problems found."""
+    context = ScanContext.load(today)
+    snapshot, policy, _ = snapshots_for(
+        [proposal.household], context, exclude_proposal_ids=[proposal.id]
+    )[proposal.household_id]
+    plan = plan_harvest(snapshot, policy, context.swap_list)
+    skipped = {(s.account, s.symbol): s for s in plan.skipped}
+    problems = []
+    for leg in proposal.legs.filter(excluded=False).select_related("account", "sell_security"):
+        skip = skipped.get((leg.account.code, leg.sell_security.symbol))
+        if skip is not None and skip.reason in GUARD_REASONS:
+            problems.append(f"{leg.account.code} {leg.sell_security.symbol}: {skip.reason} — {skip.detail}")
+    return problems
+
+
+def proposal_approve(*, proposal: Proposal, actor, comment: str = "", today: date | None = None) -> Proposal:
+    """Approve a pending proposal after re-checking staleness and the wash-sale guard.
+
+    Claimed with a conditional update, so two approvals at once succeed once.
+    """
+    access.require_act(actor, proposal.household)
+    proposal.refresh_from_db()
+    if proposal.status != Proposal.PENDING:
+        raise ProposalRefused(f"proposal {proposal.id} is already {proposal.status}")
+    if not proposal.legs.filter(excluded=False).exists():
+        raise ProposalRefused(f"proposal {proposal.id} has no leg to approve")
+    today = today or max(latest_price_date() or proposal.as_of, proposal.as_of)
+    policy = policy_for(proposal.household)
+    stale = is_stale(proposal.as_of, _proposal_prices(proposal), today, closes_as_of(today), policy)
+    if stale:
+        if Proposal.objects.filter(pk=proposal.pk, status=Proposal.PENDING).update(
+            status=Proposal.EXPIRED, decided_at=timezone.now(), comment=stale
+        ):
+            audit(actor=actor, verb="proposal.expired", household=proposal.household,
+                  obj=proposal, message=stale)
+        raise ProposalRefused(f"proposal {proposal.id} is stale: {stale}")
+    problems = _guard_now(proposal, today)
+    if problems:
+        raise ProposalRefused("the wash-sale guard now fails: " + "; ".join(problems))
+    with transaction.atomic():
+        claimed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.PENDING).update(
+            status=Proposal.APPROVED, decided_by=actor, decided_at=timezone.now(), comment=comment
+        )
+        if not claimed:
+            raise ProposalRefused(f"proposal {proposal.id} was decided by someone else just now")
+        audit(actor=actor, verb="proposal.approved", household=proposal.household, obj=proposal,
+              message=comment or "approved", data={"checked_on": today.isoformat()})
+    proposal.refresh_from_db()
+    return proposal
+
+
+def proposal_reject(*, proposal: Proposal, actor, comment: str) -> Proposal:
+    access.require_act(actor, proposal.household)
+    with transaction.atomic():
+        claimed = Proposal.objects.filter(pk=proposal.pk, status__in=Proposal.OPEN).update(
+            status=Proposal.REJECTED, decided_by=actor, decided_at=timezone.now(), comment=comment
+        )
+        if not claimed:
+            proposal.refresh_from_db()
+            raise ProposalRefused(f"proposal {proposal.id} is already {proposal.status}")
+        audit(actor=actor, verb="proposal.rejected", household=proposal.household, obj=proposal,
+              message=comment or "rejected")
+    proposal.refresh_from_db()
+    return proposal
+
+
+def proposal_leg_exclude(*, leg: ProposalLeg, actor, excluded: bool = True) -> ProposalLeg:
+    """Leave one leg out (or put it back); the totals and estimate follow the legs kept."""
+    proposal = leg.proposal
+    access.require_act(actor, proposal.household)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != Proposal.PENDING:
+            raise ProposalRefused(f"proposal {proposal.id} is already {locked.status}")
+        ProposalLeg.objects.filter(pk=leg.pk).update(excluded=excluded)
+        _proposal_totals_refresh(locked)
+        audit(actor=actor, verb="proposal.leg_excluded" if excluded else "proposal.leg_included",
+              household=proposal.household, obj=proposal,
+              message=f"{leg.account.code} {leg.sell_security.symbol}")
+    leg.refresh_from_db()
+    return leg
+
+
+def _proposal_totals_refresh(proposal: Proposal) -> None:
+    from harvesting.engine.plan import estimated_savings, netting_base
+    from harvesting.snapshots import realized_so_far, tax_context
+
+    kept = proposal.legs.filter(excluded=False)
+    loss_st = sum((leg.loss_st for leg in kept), Decimal(0))
+    loss_lt = sum((leg.loss_lt for leg in kept), Decimal(0))
+    household = proposal.household
+    profile = getattr(household, "tax_profile", None)
+    realized = realized_so_far([household.id], proposal.as_of).get(household.id, {})
+    tax, _ = tax_context(household, profile, realized)
+    saving = estimated_savings(netting_base(tax), loss_st, loss_lt)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        harvested_loss_st=loss_st, harvested_loss_lt=loss_lt,
+        estimated_tax_savings=cents(saving),
+    )
+
+
+def proposal_order_file(*, proposal: Proposal) -> str:
+    return orders.order_csv(proposal)
+
+
+def proposal_execute(*, proposal: Proposal, actor, fills_csv: str | None = None) -> Proposal:
+    """Record the fills of an approved proposal as transactions (claimed once).
+
+    Without a fills file, demo mode fills every order at the as-of close. The ledger is
+    re-projected, the sold securities are restricted for the wash-sale window, and the
+    swap back is scheduled when the policy asks for it.
+    """
+    access.require_act(actor, proposal.household)
+    household = proposal.household
+    if fills_csv is not None:
+        fills = orders.parse_fills(fills_csv, proposal)
+    elif settings.TAXALPHA_DEMO:
+        fills = orders.simulated_fills(proposal)
+    else:
+        raise ProposalRefused("upload the fills file: simulated fills exist only in demo mode")
+    with transaction.atomic():
+        claimed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.APPROVED).update(
+            status=Proposal.EXECUTED, executed_at=timezone.now()
+        )
+        if not claimed:
+            proposal.refresh_from_db()
+            raise ProposalRefused(
+                f"proposal {proposal.id} is {proposal.status}: only an approved proposal executes"
+            )
+        accounts = {a.code: a for a in household.accounts.all()}
+        for fill in sorted(fills, key=lambda f: (f.day, f.side != "SELL")):
+            transaction_record(
+                household=household, account=accounts[fill.account],
+                action=fill.side, symbol=fill.symbol, quantity=fill.quantity,
+                price=fill.price, day=fill.day, lot=fill.lot, fees=fill.fees, source="fill",
+            )
+        try:
+            ledger.household_project(household)
+        except ValueError as exc:
+            raise ProposalRefused(f"the fills do not fit the ledger: {exc}") from None
+        executed_on = max(f.day for f in fills)
+        _restrict_after_harvest(proposal, executed_on)
+        _schedule_swap_back(proposal, executed_on)
+        audit(actor=actor, verb="proposal.executed", household=household, obj=proposal,
+              message=f"{len(fills)} fills recorded on {executed_on.isoformat()}")
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _restrict_after_harvest(proposal: Proposal, executed_on: date) -> None:
+    until = executed_on + timedelta(days=RESTRICTION_DAYS)
+    for leg in proposal.legs.filter(excluded=False).select_related("sell_security"):
+        symbol = leg.sell_security.symbol
+        Restriction.objects.get_or_create(
+            household=proposal.household, symbol=symbol, proposal=proposal,
+            defaults={
+                "starts": executed_on, "until": until,
+                "reason": f"harvested {symbol} on {executed_on.isoformat()}: no purchase of it "
+                          f"or anything identical in any household account through "
+                          f"{until.isoformat()} (R1.1)",
+            },
+        )
+
+
+def _schedule_swap_back(proposal: Proposal, executed_on: date) -> None:
+    if proposal.kind != Proposal.HARVEST or not policy_for(proposal.household).swap_back:
+        return
+    legs = list(proposal.legs.filter(excluded=False).select_related("account", "sell_security", "buy_security"))
+    legs = [leg for leg in legs if leg.buy_security is not None]
+    if not legs:
+        return
+    prices = closes_as_of(executed_on, [leg.buy_security.symbol for leg in legs])
+    plans = []
+    for leg in legs:
+        value = HarvestLeg(
+            account=leg.account.code, sell_symbol=leg.sell_security.symbol,
+            sell_quantity=leg.sell_quantity, lots=(), price=leg.sell_price,
+            buy_symbol=leg.buy_security.symbol, buy_quantity=leg.buy_quantity,
+            buy_price=leg.buy_price or Decimal(0), loss_st=leg.loss_st, loss_lt=leg.loss_lt,
+            replacement_reason="", replacement_risk="", evidence=(),
+        )
+        plans.append((leg, plan_swap_back(value, executed_on, prices.get(leg.buy_security.symbol, leg.buy_price or Decimal(0)))))
+    on = plans[0][1].date
+    swap, _ = Proposal.objects.get_or_create(
+        household=proposal.household, as_of=on, kind=Proposal.SWAP_BACK,
+        defaults={"source_proposal": proposal, "assumptions": {"model": "swap back on day 31 (R1.1)"}},
+    )
+    start = swap.legs.aggregate(m=Max("position"))["m"]
+    start = -1 if start is None else start
+    warnings = list(swap.warnings)
+    new_prices = dict(swap.assumptions.get("prices", {}))
+    for i, (leg, back) in enumerate(plans, start=start + 1):
+        ProposalLeg.objects.create(
+            proposal=swap, position=i, account=leg.account, sell_security=leg.buy_security,
+            sell_quantity=back.sell_quantity, sell_price=leg.buy_price or Decimal(0),
+            lots=[{"acquired": executed_on.isoformat(), "purchase_date": executed_on.isoformat(),
+                   "quantity": fmt_qty(back.sell_quantity), "cost_basis": fmt_money(back.sell_quantity * (leg.buy_price or 0)),
+                   "loss": fmt_money(-back.estimated_gain), "term": back.term}],
+            buy_security=leg.sell_security, buy_quantity=leg.sell_quantity,
+            buy_price=leg.sell_price,
+            replacement_reason=f"swap back to {leg.sell_security.symbol} on day 31 after the harvest of "
+                               f"{executed_on.isoformat()} (policy)",
+            replacement_risk="",
+            evidence=[f"first day outside the wash-sale window of the {executed_on.isoformat()} sale (R1.1)"],
+        )
+        new_prices[leg.buy_security.symbol] = str(leg.buy_price)
+        new_prices[leg.sell_security.symbol] = str(leg.sell_price)
+        if back.warning:
+            warnings.append(back.warning)
+    Proposal.objects.filter(pk=swap.pk).update(
+        warnings=warnings, assumptions=swap.assumptions | {"prices": new_prices}
+    )
+    audit(actor=None, verb="proposal.swap_back_scheduled", household=proposal.household, obj=swap,
+          message=f"swap back on {on.isoformat()} for proposal {proposal.id}")
+
+
+@transaction.atomic
+def transaction_record(*, household: Household, account: Account, action: str, symbol: str,
+                       quantity: Decimal, price: Decimal, day: date, lot: date | None = None,
+                       fees: Decimal = Decimal(0), source: str = "manual") -> Transaction:
+    """Insert one transaction at its place in date order (after every row of its date).
+
+    The caller re-projects (several fills are recorded before one projection).
+    """
+    security, _ = Security.objects.get_or_create(symbol=symbol, defaults={"name": symbol})
+    later = Transaction.objects.filter(household=household, date__gt=day)
+    position = later.aggregate(m=Min("seq"))["m"]
+    if position is None:
+        last = Transaction.objects.filter(household=household).aggregate(m=Max("seq"))["m"]
+        position = 0 if last is None else last + 1
+    else:
+        # Shift the later rows by one, in two steps so (household, seq) stays unique.
+        later.update(seq=F("seq") + 1_000_000)
+        Transaction.objects.filter(household=household, seq__gte=1_000_000).update(
+            seq=F("seq") - 999_999
+        )
+    row = Transaction.objects.create(
+        household=household, seq=position, account=account, date=day, action=action,
+        security=security, quantity=quantity, price=price, fees=fees, lot_date=lot, source=source,
+    )
+    Household.objects.filter(pk=household.pk).update(ledger_version=F("ledger_version") + 1)
+    return row
+
+
+def transactions_record(*, household: Household, actor, rows: list[dict]) -> int:
+    """Record transactions (e.g. a custodian feed) and re-project; refused whole on error."""
+    access.require_act(actor, household)
+    accounts = {a.code: a for a in household.accounts.all()}
+    with transaction.atomic():
+        for row in rows:
+            transaction_record(household=household, account=accounts[row["account"]], **{
+                k: v for k, v in row.items() if k != "account"
+            })
+        ledger.household_project(household)
+        audit(actor=actor, verb="transactions.recorded", household=household,
+              message=f"{len(rows)} transactions")
+    return len(rows)
+
+
+# --- the post-trade wash-sale monitor -------------------------------------------------------
+
+
+def wash_monitor_run() -> dict[str, int]:
+    """Alert, once, on every wash sale that appeared after its loss was taken.
+
+    Only households whose ledger changed since the last check are read. A wash sale whose
+    replacement was bought on or after the sale date is post-trade: the pre-trade guard
+    could not have seen it (the spouse's IRA buying the fund after the harvest, a dividend
+    reinvestment nobody turned off).
+    """
+    checked = dict(MonitorState.objects.values_list("household_id", "checked_version"))
+    changed = [
+        (hid, version)
+        for hid, version in Household.objects.values_list("id", "ledger_version")
+        if checked.get(hid) != version
+    ]
+    alerts = 0
+    for hid, version in changed:
+        with transaction.atomic():
+            alerts += _wash_alerts_for(hid)
+            MonitorState.objects.update_or_create(
+                household_id=hid, defaults={"checked_version": version}
+            )
+    return {"households_checked": len(changed), "alerts_created": alerts}
+
+
+def _wash_alerts_for(household_id: int) -> int:
+    created = 0
+    rows = RealizedSale.objects.filter(household_id=household_id, adjustment_code="W").select_related(
+        "account", "security"
+    )
+    for row in rows:
+        for match in row.wash_matches:
+            rep_date = date.fromisoformat(match["date"])
+            if rep_date < row.date_sold:
+                continue
+            fingerprint = "|".join([
+                row.account.code, row.security.symbol, row.date_sold.isoformat(),
+                row.purchase_date.isoformat(), match["account"], match["symbol"], match["date"],
+            ])
+            _, was_created = WashAlert.objects.get_or_create(
+                household_id=household_id, fingerprint=fingerprint,
+                defaults={
+                    "sale_date": row.date_sold, "sale_account": row.account.code,
+                    "symbol": row.security.symbol, "replacement_account": match["account"],
+                    "replacement_symbol": match["symbol"], "replacement_date": rep_date,
+                    "quantity": Decimal(match["quantity"]), "disallowed": Decimal(match["disallowed"]),
+                    "permanent": not match["basis_added"],
+                },
+            )
+            created += was_created
+    return created
+
+
+def wash_alert_acknowledge(*, alert: WashAlert, actor) -> WashAlert:
+    access.require_act(actor, alert.household)
+    if alert.acknowledged_at is None:
+        WashAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now(), acknowledged_by=actor
+        )
+        audit(actor=actor, verb="wash_alert.acknowledged", household=alert.household, obj=alert,
+              message=f"{alert.symbol} sold {alert.sale_date.isoformat()}")
+    alert.refresh_from_db()
+    return alert
+
+
+# --- policies -------------------------------------------------------------------------------
+
+POLICY_FIELDS = (
+    "min_loss_dollars", "min_loss_percent", "require_both", "excluded_symbols", "swap_back",
+    "stale_price_tolerance", "max_age_days",
+)
+
+
+def policy_update(*, household: Household | None, actor, **fields) -> HarvestPolicy:
+    """Edit a household's override (its advisor) or the firm default (household=None, staff)."""
+    if household is None:
+        access.require_swap_admin(actor)
+    else:
+        access.require_act(actor, household)
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
+    if "excluded_symbols" in fields:
+        fields["excluded_symbols"] = sorted({s.strip().upper() for s in fields["excluded_symbols"] if s.strip()})
+    with transaction.atomic():
+        policy = HarvestPolicy.objects.filter(household=household).first()
+        if policy is None:
+            base = HarvestPolicy.objects.filter(household__isnull=True).first()
+            policy = HarvestPolicy(household=household)
+            if base is not None:
+                for name in POLICY_FIELDS:
+                    setattr(policy, name, getattr(base, name))
+        for name, value in fields.items():
+            setattr(policy, name, value)
+        policy.full_clean(exclude=["household"])
+        policy.save()
+        audit(actor=actor, verb="policy.updated", household=household, obj=policy,
+              message=", ".join(f"{k}={_jsonable(v)}" for k, v in fields.items()))
+    return policy
+
+
+# --- swap lists -----------------------------------------------------------------------------
+
+
+def _current_groups() -> list[tuple[str, ...]]:
+    groups: dict[int, list[str]] = {}
+    for gid, symbol in IdenticalMember.objects.values_list("group_id", "symbol"):
+        groups.setdefault(gid, []).append(symbol)
+    return [tuple(v) for v in groups.values()]
 
 
 @transaction.atomic
 def swap_list_import(*, document, actor=None) -> dict[str, int]:
     """Replace the firm's swap list atomically; re-project every household (R1.5)."""
+    if actor is not None:
+        access.require_swap_admin(actor)
     parsed: SwapListFile = parse_swap_list(document)
-    old_groups = sorted(
-        tuple(sorted(g.symbols())) for g in IdenticalGroup.objects.prefetch_related("members")
-    )
+    old_groups = sorted(tuple(sorted(g)) for g in _current_groups())
     SwapPair.objects.all().delete()
     IdenticalGroup.objects.all().delete()
     for symbols in parsed.groups:
         group = IdenticalGroup.objects.create()
-        IdenticalMember.objects.bulk_create(
-            [IdenticalMember(group=group, symbol=s) for s in symbols]
-        )
+        IdenticalMember.objects.bulk_create([IdenticalMember(group=group, symbol=s) for s in symbols])
     SwapPair.objects.bulk_create(
         [SwapPair(from_symbol=a, to_symbol=b, rank=rank) for a, b, rank in parsed.pairs]
     )
     reprojected = 0
     if sorted(tuple(sorted(g)) for g in parsed.groups) != old_groups:
         reprojected = portfolio_services.household_reproject_all()
-    AuditEvent.objects.create(
-        actor=actor,
-        verb="swap_list.imported",
-        object_type="swap_list",
-        message=f"{len(parsed.groups)} identical groups, {len(parsed.pairs)} swap pairs",
-    )
+    audit(actor=actor, verb="swap_list.imported",
+          message=f"{len(parsed.groups)} identical groups, {len(parsed.pairs)} swap pairs")
     return {
         "identical_groups": len(parsed.groups),
         "swap_pairs": len(parsed.pairs),
         "households_reprojected": reprojected,
     }
+
+
+def swap_list_export() -> dict:
+    """The firm's swap list as a FORMATS.md §2 document."""
+    groups = sorted(sorted(g) for g in _current_groups())
+    return {
+        "identical_groups": groups,
+        "swap_pairs": [
+            {"from": a, "to": b, "rank": rank}
+            for a, b, rank in SwapPair.objects.order_by("from_symbol", "rank", "to_symbol")
+            .values_list("from_symbol", "to_symbol", "rank")
+        ],
+    }
+
+
+def _normalize(symbol: str) -> str:
+    value = (symbol or "").strip().upper()
+    if not value:
+        raise SwapListRefused("a symbol is required")
+    return value
+
+
+@transaction.atomic
+def swap_pair_save(*, actor, from_symbol: str, to_symbol: str, rank: int, pair: SwapPair | None = None) -> SwapPair:
+    access.require_swap_admin(actor)
+    a, b = _normalize(from_symbol), _normalize(to_symbol)
+    if int(rank) < 1:
+        raise SwapListRefused("rank must be a whole number of at least 1")
+    if same_group(group_index(_current_groups()), a, b):
+        raise SwapListRefused(
+            f"{a} and {b} are substantially identical (same identical group): swapping one for "
+            "the other would wash the loss (R1.5)"
+        )
+    clash = SwapPair.objects.filter(from_symbol=a, to_symbol=b)
+    if pair is not None:
+        clash = clash.exclude(pk=pair.pk)
+    if clash.exists():
+        raise SwapListRefused(f"the pair {a} → {b} exists already")
+    verb = "swap_pair.added" if pair is None else "swap_pair.changed"
+    pair = pair or SwapPair()
+    pair.from_symbol, pair.to_symbol, pair.rank = a, b, int(rank)
+    pair.save()
+    audit(actor=actor, verb=verb, obj=pair, message=f"{a} → {b} rank {rank}")
+    return pair
+
+
+@transaction.atomic
+def swap_pair_delete(*, actor, pair: SwapPair) -> None:
+    access.require_swap_admin(actor)
+    audit(actor=actor, verb="swap_pair.removed", obj=pair,
+          message=f"{pair.from_symbol} → {pair.to_symbol} rank {pair.rank}")
+    pair.delete()
+
+
+@transaction.atomic
+def identical_group_save(*, actor, symbols: list[str], group: IdenticalGroup | None = None) -> IdenticalGroup:
+    access.require_swap_admin(actor)
+    wanted = sorted({_normalize(s) for s in symbols if s and s.strip()})
+    if len(wanted) < 2:
+        raise SwapListRefused("an identical group needs at least two symbols")
+    taken = IdenticalMember.objects.filter(symbol__in=wanted)
+    if group is not None:
+        taken = taken.exclude(group=group)
+    if taken.exists():
+        raise SwapListRefused(
+            "already in another identical group: " + ", ".join(sorted(taken.values_list("symbol", flat=True)))
+        )
+    inside = [
+        f"{a} → {b}" for a, b in SwapPair.objects.filter(from_symbol__in=wanted, to_symbol__in=wanted)
+        .values_list("from_symbol", "to_symbol")
+    ]
+    if inside:
+        raise SwapListRefused("these swap pairs would fall inside the group: " + ", ".join(inside))
+    verb = "identical_group.added" if group is None else "identical_group.changed"
+    group = group or IdenticalGroup.objects.create()
+    group.members.exclude(symbol__in=wanted).delete()
+    existing = set(group.members.values_list("symbol", flat=True))
+    IdenticalMember.objects.bulk_create(
+        [IdenticalMember(group=group, symbol=s) for s in wanted if s not in existing]
+    )
+    audit(actor=actor, verb=verb, obj=group, message=" = ".join(wanted))
+    portfolio_services.household_reproject_all()
+    return group
+
+
+@transaction.atomic
+def identical_group_delete(*, actor, group: IdenticalGroup) -> None:
+    access.require_swap_admin(actor)
+    audit(actor=actor, verb="identical_group.removed", obj=group, message=" = ".join(group.symbols()))
+    group.delete()
+    portfolio_services.household_reproject_all()

@@ -50,7 +50,7 @@ from harvesting.engine.values import (
     SwapList,
     TaxContext,
 )
-from portfolios.taxlots.money import ZERO, fmt_money
+from portfolios.taxlots.money import ZERO, fmt_money, fmt_qty
 from portfolios.taxlots.netting import NettingInput, marginal_savings
 from portfolios.taxlots.values import OpenLot
 
@@ -170,7 +170,7 @@ def plan_harvest(snapshot: HouseholdSnapshot, policy: Policy, swap_list: SwapLis
     ]
     open_positions = {(p.account, p.symbol): p for p in snapshot.open_positions}
     skipped: list[Skip] = []
-    cleared = []
+    cleared: list[tuple[Candidate, tuple[OpenLot, ...], tuple[str, ...]]] = []
     for candidate in find_candidates(snapshot, policy):
         key = (candidate.account, candidate.symbol)
         if key in open_positions:
@@ -219,8 +219,9 @@ def plan_harvest(snapshot: HouseholdSnapshot, policy: Policy, swap_list: SwapLis
                 candidate, lots, snapshot, choice.symbol, choice.quantity, choice.price,
                 choice.reason, choice.risk,
                 evidence + choice.evidence + (
-                    f"proceeds {fmt_money(proceeds)} buy {choice.quantity} {choice.symbol} "
-                    f"(rounded down to {policy.buy_increment})",
+                    f"proceeds {fmt_money(proceeds)} / {fmt_money(choice.price)} buy "
+                    f"{fmt_qty(choice.quantity)} {choice.symbol} (rounded down to a multiple "
+                    f"of {fmt_qty(policy.buy_increment)})",
                 ),
             )
         )

@@ -16,6 +16,7 @@ One function per method, chosen from one table (`BOOKING_METHODS`, the beancount
 greedily takes from the front. Booking never changes the lots; it returns the relief as
 ``((lot, quantity), ...)`` or a `BookingError` value naming the culprit field.
 
+    >>> from portfolios.taxlots.values import OpenLot
     >>> lots = LotList([
     ...     OpenLot("A", "X", Decimal(10), Decimal(100), date(2025, 1, 6), date(2025, 1, 6), 0),
     ...     OpenLot("A", "X", Decimal(10), Decimal(150), date(2025, 2, 3), date(2025, 2, 3), 1),

@@ -26,7 +26,7 @@ Rules (TAX_RULES.md §4):
     datetime.date(2025, 1, 6)
     >>> broker_tacked_start(sold_start=date(2025, 1, 6), sale_date=date(2025, 3, 10),
     ...                     replacement_date=date(2025, 2, 20))
-    datetime.date(2024, 12, 18)
+    datetime.date(2024, 12, 19)
 """
 
 from __future__ import annotations

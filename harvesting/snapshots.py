@@ -1,0 +1,308 @@
+"""Reading what the pure engine needs, in bulk: one `HouseholdSnapshot` per household.
+
+The nightly scan reads a chunk of households with a fixed number of queries (lots,
+recent purchases, schedules, restrictions, open proposals, profiles, realized results),
+whatever the chunk's size, so its cost grows linearly in lots (issue 3's benchmark).
+`ScanContext` holds what every household of a run shares: the swap list, the firm policy,
+the as-of closes, security classifications and a lazily loaded price history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from advisors.models import Household
+from harvesting.engine.values import (
+    HIGH_RISK,
+    LOW_RISK,
+    HouseholdSnapshot,
+    OpenPosition,
+    Policy,
+    Restriction,
+    ScheduledPurchase,
+    SecurityInfo,
+    SwapList,
+    SwapPair,
+    TaxContext,
+)
+from harvesting.models import (
+    HarvestPolicy,
+    IdenticalMember,
+    Proposal,
+    ProposalLeg,
+)
+from harvesting.models import Restriction as RestrictionRow
+from harvesting.models import SwapPair as SwapPairRow
+from portfolios.models import Lot, Price, RealizedSale, Security, TaxProfile, Transaction
+from portfolios.models import ScheduledPurchase as ScheduleRow
+from portfolios.taxlots import tables
+from portfolios.taxlots.values import AccountRef, OpenLot, Txn
+
+ZERO = Decimal(0)
+PRICE_LOOKBACK_DAYS = 10  # a close older than this is no as-of price (holidays fit)
+HISTORY_DAYS = 380  # a trailing year of returns for direct-index peers, with margin
+DEFAULT_RATES = (Decimal("0.37"), Decimal("0.408"), Decimal("0.238"))  # top marginal rates
+
+
+def policy_values(row: HarvestPolicy | None) -> Policy:
+    if row is None:
+        return Policy()
+    return Policy(
+        min_loss_dollars=row.min_loss_dollars,
+        min_loss_percent=row.min_loss_percent,
+        require_both=row.require_both,
+        excluded_symbols=frozenset(s.upper() for s in row.excluded_symbols or ()),
+        swap_back=row.swap_back,
+        stale_price_tolerance=row.stale_price_tolerance,
+        max_age_days=row.max_age_days,
+    )
+
+
+def firm_policy_row() -> HarvestPolicy | None:
+    return HarvestPolicy.objects.filter(household__isnull=True).first()
+
+
+def policy_for(household: Household) -> Policy:
+    row = HarvestPolicy.objects.filter(household=household).first() or firm_policy_row()
+    return policy_values(row)
+
+
+def pair_risk(tracked: Mapping[str, str], a: str, b: str) -> str:
+    """Two funds tracking the same index could be found substantially identical: high risk."""
+    index_a, index_b = tracked.get(a, ""), tracked.get(b, "")
+    return HIGH_RISK if index_a and index_a == index_b else LOW_RISK
+
+
+def swap_list_values() -> SwapList:
+    groups: dict[int, set[str]] = defaultdict(set)
+    for group_id, symbol in IdenticalMember.objects.values_list("group_id", "symbol"):
+        groups[group_id].add(symbol)
+    tracked = dict(
+        Security.objects.exclude(tracked_index="").values_list("symbol", "tracked_index")
+    )
+    pairs = tuple(
+        SwapPair(a, b, rank, pair_risk(tracked, a, b))
+        for a, b, rank in SwapPairRow.objects.values_list("from_symbol", "to_symbol", "rank")
+    )
+    return SwapList(identical_groups=tuple(frozenset(g) for g in groups.values()), pairs=pairs)
+
+
+def closes_as_of(as_of: date, symbols: Sequence[str] | None = None) -> dict[str, Decimal]:
+    """{symbol: last close on or before as_of}, looking back a few days at most."""
+    qs = Price.objects.filter(date__range=(as_of - timedelta(days=PRICE_LOOKBACK_DAYS), as_of))
+    if symbols is not None:
+        qs = qs.filter(security__symbol__in=symbols)
+    closes: dict[str, Decimal] = {}
+    for symbol, close in qs.order_by("date").values_list("security__symbol", "close"):
+        closes[symbol] = close
+    return closes
+
+
+class PriceHistory(Mapping[str, Sequence[tuple[date, Decimal]]]):
+    """Daily closes over the trailing year, loaded per symbol on first use and kept."""
+
+    def __init__(self, as_of: date, known: Sequence[str]) -> None:
+        self.as_of = as_of
+        self._known = set(known)
+        self._cache: dict[str, tuple[tuple[date, Decimal], ...]] = {}
+
+    def __getitem__(self, symbol: str) -> tuple[tuple[date, Decimal], ...]:
+        if symbol not in self._known:
+            raise KeyError(symbol)
+        if symbol not in self._cache:
+            rows = Price.objects.filter(
+                security__symbol=symbol,
+                date__range=(self.as_of - timedelta(days=HISTORY_DAYS), self.as_of),
+            ).order_by("date").values_list("date", "close")
+            self._cache[symbol] = tuple(rows)
+        return self._cache[symbol]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
+@dataclass
+class ScanContext:
+    as_of: date
+    swap_list: SwapList
+    firm_policy: HarvestPolicy | None
+    prices: dict[str, Decimal]
+    securities: dict[str, SecurityInfo]
+    history: PriceHistory = field(repr=False)
+
+    @classmethod
+    def load(cls, as_of: date) -> ScanContext:
+        prices = closes_as_of(as_of)
+        securities = {
+            s: SecurityInfo(s, asset_class, sector, sub_industry, tracked)
+            for s, asset_class, sector, sub_industry, tracked in Security.objects.values_list(
+                "symbol", "asset_class", "sector", "sub_industry", "tracked_index"
+            )
+        }
+        return cls(
+            as_of=as_of,
+            swap_list=swap_list_values(),
+            firm_policy=firm_policy_row(),
+            prices=prices,
+            securities=securities,
+            history=PriceHistory(as_of, list(prices)),
+        )
+
+
+def _rates(profile: TaxProfile | None, filing_status: str) -> tuple[Decimal, Decimal, Decimal, str]:
+    if profile is not None and None not in (profile.ordinary_rate, profile.st_rate, profile.lt_rate):
+        return profile.ordinary_rate, profile.st_rate, profile.lt_rate, "tax profile rates"
+    if profile is not None and profile.taxable_income is not None and profile.magi is not None:
+        o, s, lt = tables.marginal_rates(filing_status, profile.taxable_income, profile.magi)
+        return o, s, lt, "rates derived from taxable income and MAGI (2026 tables)"
+    o, s, lt = DEFAULT_RATES
+    return o, s, lt, "no tax profile: top marginal rates assumed (37% / 40.8% / 23.8%)"
+
+
+def tax_context(
+    household: Household, profile: TaxProfile | None, realized: Mapping[str, Decimal]
+) -> tuple[TaxContext, str]:
+    ordinary, st, lt, source = _rates(profile, household.filing_status)
+    return (
+        TaxContext(
+            filing_status=household.filing_status,
+            realized_st_gains=realized.get("st_gains") or ZERO,
+            realized_st_losses=realized.get("st_losses") or ZERO,
+            realized_lt_gains=realized.get("lt_gains") or ZERO,
+            realized_lt_losses=realized.get("lt_losses") or ZERO,
+            outside_st_gains=profile.outside_st_gains if profile else ZERO,
+            outside_lt_gains=profile.outside_lt_gains if profile else ZERO,
+            carryforward_st=profile.carryforward_st if profile else ZERO,
+            carryforward_lt=profile.carryforward_lt if profile else ZERO,
+            ordinary_rate=ordinary,
+            st_rate=st,
+            lt_rate=lt,
+        ),
+        source,
+    )
+
+
+def realized_so_far(household_ids: Sequence[int], as_of: date) -> dict[int, dict[str, Decimal]]:
+    """Gross ST/LT gains and losses realized in the as-of year up to as_of (positive)."""
+    rows = (
+        RealizedSale.objects.filter(
+            household_id__in=household_ids, date_sold__year=as_of.year, date_sold__lte=as_of
+        )
+        .values("household_id")
+        .annotate(
+            st_gains=Sum("gain_loss", filter=Q(term="short", gain_loss__gt=0)),
+            st_losses=Sum("gain_loss", filter=Q(term="short", gain_loss__lt=0)),
+            lt_gains=Sum("gain_loss", filter=Q(term="long", gain_loss__gt=0)),
+            lt_losses=Sum("gain_loss", filter=Q(term="long", gain_loss__lt=0)),
+        )
+    )
+    out: dict[int, dict[str, Decimal]] = {}
+    for row in rows:
+        out[row["household_id"]] = {
+            "st_gains": row["st_gains"] or ZERO,
+            "st_losses": -(row["st_losses"] or ZERO),
+            "lt_gains": row["lt_gains"] or ZERO,
+            "lt_losses": -(row["lt_losses"] or ZERO),
+        }
+    return out
+
+
+def snapshots_for(
+    households: Sequence[Household],
+    context: ScanContext,
+    *,
+    exclude_proposal_ids: Sequence[int] = (),
+) -> dict[int, tuple[HouseholdSnapshot, Policy, str]]:
+    """{household id: (snapshot, policy, rate source)} with a fixed number of queries."""
+    ids = [h.id for h in households]
+    as_of = context.as_of
+    accounts: dict[int, list[AccountRef]] = defaultdict(list)
+    from portfolios.models import Account
+
+    for hid, code, owner, type_, method in Account.objects.filter(household_id__in=ids).values_list(
+        "household_id", "code", "owner", "type", "lot_method"
+    ):
+        accounts[hid].append(AccountRef(code, owner, type_, method))
+
+    lots: dict[int, list[OpenLot]] = defaultdict(list)
+    for row in Lot.objects.filter(household_id__in=ids).values_list(
+        "household_id", "account__code", "security__symbol", "quantity", "cost_basis",
+        "acquired", "purchase_date", "purchase_seq", "wash_adjustment",
+    ).order_by("household_id", "account__code", "security__symbol", "purchase_seq"):
+        hid, code, symbol, qty, basis, acquired, pdate, pseq, wash = row
+        lots[hid].append(OpenLot(code, symbol, qty, basis, acquired, pdate, pseq, wash))
+
+    recent: dict[int, list[Txn]] = defaultdict(list)
+    window = (as_of - timedelta(days=30), as_of + timedelta(days=30))
+    for row in Transaction.objects.filter(
+        household_id__in=ids, action__in=("BUY", "REINVEST"), date__range=window
+    ).values_list(
+        "household_id", "seq", "date", "account__code", "action", "security__symbol",
+        "quantity", "price",
+    ).order_by("household_id", "seq"):
+        hid, seq, day, code, action, symbol, qty, price = row
+        recent[hid].append(Txn(seq, day, code, action, symbol, qty, price or ZERO))
+
+    schedules: dict[int, list[ScheduledPurchase]] = defaultdict(list)
+    for hid, code, symbol, kind, next_date, every in ScheduleRow.objects.filter(
+        household_id__in=ids
+    ).values_list("household_id", "account__code", "security__symbol", "kind", "next_date",
+                  "every_days"):
+        schedules[hid].append(ScheduledPurchase(code, symbol, kind, next_date, every))
+
+    restrictions: dict[int, list[Restriction]] = defaultdict(list)
+    for hid, symbol, until, reason in RestrictionRow.objects.filter(
+        household_id__in=ids, starts__lte=as_of, until__gte=as_of
+    ).values_list("household_id", "symbol", "until", "reason"):
+        restrictions[hid].append(Restriction(symbol, until, reason))
+
+    open_positions: dict[int, list[OpenPosition]] = defaultdict(list)
+    for hid, pid, p_as_of, code, symbol, buy in (
+        ProposalLeg.objects.filter(
+            proposal__household_id__in=ids,
+            proposal__status__in=Proposal.OPEN,
+            excluded=False,
+        )
+        .exclude(proposal_id__in=exclude_proposal_ids)
+        .values_list(
+            "proposal__household_id", "proposal_id", "proposal__as_of", "account__code",
+            "sell_security__symbol", "buy_security__symbol",
+        )
+    ):
+        label = f"#{pid} of {p_as_of.isoformat()}"
+        open_positions[hid].append(OpenPosition(code, symbol, label, buy or ""))
+
+    profiles = {p.household_id: p for p in TaxProfile.objects.filter(household_id__in=ids)}
+    realized = realized_so_far(ids, as_of)
+    policies = {
+        p.household_id: p for p in HarvestPolicy.objects.filter(household_id__in=ids)
+    }
+
+    out = {}
+    for household in households:
+        tax, source = tax_context(household, profiles.get(household.id), realized.get(household.id, {}))
+        snapshot = HouseholdSnapshot(
+            as_of=as_of,
+            accounts=tuple(accounts[household.id]),
+            lots=tuple(lots[household.id]),
+            prices=context.prices,
+            recent_acquisitions=tuple(recent[household.id]),
+            scheduled=tuple(schedules[household.id]),
+            restrictions=tuple(restrictions[household.id]),
+            open_positions=tuple(open_positions[household.id]),
+            tax=tax,
+            securities=context.securities,
+            price_history=context.history,
+        )
+        policy = policy_values(policies.get(household.id) or context.firm_policy)
+        out[household.id] = (snapshot, policy, source)
+    return out
