@@ -100,7 +100,11 @@ def active_restriction(
 ) -> Restriction | None:
     """The first restriction in force on `as_of` on `symbol` or a symbol identical to it."""
     hits = sorted(
-        (r for r in restrictions if r.active_on(as_of) and swap_list.is_identical(symbol, r.symbol)),
+        (
+            r
+            for r in restrictions
+            if r.active_on(as_of) and swap_list.is_identical(symbol, r.symbol)
+        ),
         key=lambda r: (r.until, r.symbol),
     )
     return hits[-1] if hits else None  # the longest-running one
@@ -194,7 +198,10 @@ def _lookback(
     conflicts: list[Txn] = []
     notes = [header + f": {len(recent)} found"]
     for txn in recent:
-        found = f"{txn.account} bought {fmt_qty(txn.quantity)} {txn.symbol} on {txn.date.isoformat()}"
+        found = (
+            f"{txn.account} bought {fmt_qty(txn.quantity)} {txn.symbol} "
+            f"on {txn.date.isoformat()}"
+        )
         still_held = held.get((txn.account, txn.seq), ZERO)
         same_position = txn.account == candidate.account and txn.symbol == candidate.symbol
         remaining = still_held - (sold_by_purchase.get(txn.seq, ZERO) if same_position else ZERO)

@@ -112,7 +112,8 @@ def correlation(returns_a: Sequence[Decimal], returns_b: Sequence[Decimal]) -> D
         return None
     mean_a = sum(returns_a, ZERO) / n
     mean_b = sum(returns_b, ZERO) / n
-    cov = sum(((x - mean_a) * (y - mean_b) for x, y in zip(returns_a, returns_b, strict=True)), ZERO)
+    pairs = zip(returns_a, returns_b, strict=True)
+    cov = sum(((x - mean_a) * (y - mean_b) for x, y in pairs), ZERO)
     var_a = sum(((x - mean_a) ** 2 for x in returns_a), ZERO)
     var_b = sum(((y - mean_b) ** 2 for y in returns_b), ZERO)
     if var_a == 0 or var_b == 0:
@@ -166,7 +167,10 @@ def _from_pairs(
         if pair.to_symbol in seen:
             continue
         seen.add(pair.to_symbol)
-        via = "" if pair.from_symbol == symbol else f" (via {pair.from_symbol}, identical to {symbol})"
+        via = (
+            "" if pair.from_symbol == symbol
+            else f" (via {pair.from_symbol}, identical to {symbol})"
+        )
         label = f"swap pair {pair.from_symbol}→{pair.to_symbol} rank {pair.rank}{via}"
         problem = replacement_problem(
             pair.to_symbol, symbol, snapshot, swap_list, policy, blocked
