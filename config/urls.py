@@ -7,4 +7,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("advisors.urls")),
     path("", include("portfolios.urls")),
+    path("", include("harvesting.urls")),
+    path("", include("reports.urls")),
 ]

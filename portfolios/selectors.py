@@ -21,10 +21,6 @@ from portfolios.taxlots.money import ZERO
 from portfolios.taxlots.values import LONG
 
 
-def household_list_rows():
-    return Household.objects.prefetch_related("lots__security", "lots__account").order_by("name")
-
-
 def closes_on(day: date, security_ids) -> dict[int, Decimal]:
     ids = sorted(set(security_ids))
     if not ids:

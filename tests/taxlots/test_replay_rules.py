@@ -82,14 +82,14 @@ def test_reg_1091_1h_example3_more_shares_bought_first_ones_replace_r2_3_r4_2():
         1956-02-16 P-TAX BUY  M 50 @ 40
         1956-02-17 P-TAX BUY  M 50 @ 40
         1956-02-18 P-TAX BUY  M 50 @ 40
-        1956-03-01 P-TAX SELL M 50 @ 41
+        1956-03-01 P-TAX SELL M 50 @ 60
     """)
     assert rows(r) == [
         "P-TAX M 100 acq 1954-09-15 sold 1956-02-01 proceeds 4000.00 basis 5000.00"
         " W 1000.00 gain 0.00 long",
         # the tacked Feb 15 block is long-term two weeks after its purchase (R4.2)
-        "P-TAX M 50 acq 1954-09-29 sold 1956-03-01 proceeds 2050.00 basis 2500.00"
-        " gain -450.00 long",
+        "P-TAX M 50 acq 1954-09-29 sold 1956-03-01 proceeds 3000.00 basis 2500.00"
+        " gain 500.00 long",
     ]
     assert lots(r) == [
         "P-TAX M 50 basis 2500.00 acq 1954-09-30",
@@ -191,14 +191,12 @@ def test_pub550_loss_and_gain_on_the_same_day_rows_stay_separate():
     ids=["minus31_outside", "minus30_inside", "plus30_inside", "plus31_outside"],
 )
 def test_r1_1_window_is_30_days_each_side_inclusive(bought, washed):
-    r = run(TAX + f"""
-        2024-06-03 P-TAX BUY  X 100 @ 10
-        {min(bought, "2025-03-10")} P-TAX {"BUY" if bought < "2025-03-10" else "SELL"} X 100 @ {"9" if bought < "2025-03-10" else "7.5"}
-        {max(bought, "2025-03-10")} P-TAX {"SELL" if bought < "2025-03-10" else "BUY"} X 100 @ {"7.5" if bought < "2025-03-10" else "9"}
-    """)
-    sold_first_lot = [s for s in r.sales if s.purchase_date == D("2024-06-03")]
-    assert len(sold_first_lot) == 1
-    assert (sold_first_lot[0].adjustment_code == "W") is washed
+    sale = "2025-03-10 P-TAX SELL X 100 @ 7.5"
+    buy = f"{bought} P-TAX BUY  X 100 @ 9"
+    r = run(TAX + "2024-06-03 P-TAX BUY X 100 @ 10\n" + "\n".join(sorted([sale, buy])))
+    (sale_row,) = rows(r)
+    assert sale_row.startswith("P-TAX X 100 acq 2024-06-03 sold 2025-03-10")
+    assert ("W 250.00" in sale_row) is washed
 
 
 @pytest.mark.parametrize(("bought", "washed"), [("2026-03-01", True), ("2026-03-02", False)])
@@ -304,9 +302,8 @@ def test_r1_4_spouse_taxable_replacement_gets_basis_and_tacking_c10():
 
 
 def _retirement_case(account_line: str, account: str):
+    """Rev. Rul. 2008-5 facts (WS-06): the replacement is bought in a retirement account."""
     return run(TAX + account_line + f"""
-        2005-03-01 P-TAX SELL X 0 @ 0
-    """.replace("2005-03-01 P-TAX SELL X 0 @ 0", "") + f"""
         2005-03-01 P-TAX BUY  X 100 @ 10.00
         2007-12-20 P-TAX SELL X 100 @ 6.00
         2007-12-21 {account} BUY X 100 @ 6.05
@@ -469,8 +466,8 @@ def test_r2_3_partial_wash_sale_parts_sum_exactly_to_the_loss():
     r = run(TAX + """
         account S-TAX spouse taxable
         account P-ROTH primary roth_ira
-        2025-01-02 P-TAX BUY  X 3 @ 50.01
-        2025-02-03 P-TAX SELL X 3 @ 16.67
+        2025-01-02 P-TAX BUY  X 3 @ 50
+        2025-02-03 P-TAX SELL X 3 @ 16.67 fee 0.01
         2025-02-04 S-TAX BUY  X 1 @ 17
         2025-02-05 P-ROTH BUY X 1 @ 17
         2025-02-06 P-TAX BUY  X 1 @ 17
@@ -481,8 +478,8 @@ def test_r2_3_partial_wash_sale_parts_sum_exactly_to_the_loss():
     assert all(abs(p - Q(100) / 3) < Q("1e-11") for p in parts)
     assert lots(r) == [
         "P-ROTH X 1 basis 17.00 acq 2025-02-05",
-        "P-TAX X 1 basis 50.33 acq 2025-01-06",
-        "S-TAX X 1 basis 50.33 acq 2025-01-04",
+        "P-TAX X 1 basis 50.33 acq 2025-01-05",
+        "S-TAX X 1 basis 50.33 acq 2025-01-03",
     ]
 
 
@@ -664,7 +661,7 @@ def test_r3_7_hifo_account_sells_highest_per_share_basis_first():
 
 
 def test_r3_7_hifo_uses_the_adjusted_basis_of_a_replacement_piece():
-    """The replacement part (10.50/share after R3.1) goes before the clean 10.20 lot."""
+    """Replacement pieces (12.20 and 11.50 a share after R3.1) go before clean 9.50 shares."""
     r = run("""
         account P-TAX primary taxable hifo
         2025-01-02 P-TAX BUY  X 10 @ 11
