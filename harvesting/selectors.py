@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -194,9 +194,11 @@ ASSUMPTION_LABELS = [
     ("carryforward_lt", "Long-term carryforward coming in"),
     ("deduction_limit", "Deduction against ordinary income (limit)"),
     ("taxable_income", "Taxable income"),
+    ("rate_source", "Rates from"),
 ]
 RATE_KEYS = {"ordinary_rate", "st_rate", "lt_rate"}
-TEXT_KEYS = {"model", "filing_status"}
+TEXT_KEYS = {"model", "filing_status", "rate_source"}
+HIDDEN_KEYS = {"prices"}  # shown as the prices the proposal was sized on
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,10 @@ def assumptions(raw: dict) -> list[Assumption]:
     raw = dict(raw or {})
     known = [k for k, _ in ASSUMPTION_LABELS]
     labels = dict(ASSUMPTION_LABELS)
-    keys = [k for k in known if k in raw] + sorted(k for k in raw if k not in labels)
+    keys = [k for k in known if k in raw] + sorted(
+        k for k in raw
+        if k not in labels and k not in HIDDEN_KEYS and not isinstance(raw[k], (dict, list))
+    )
     out = []
     for key in keys:
         value = raw[key]
@@ -236,6 +241,41 @@ def _is_number(value) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class SavingsBreakdown:
+    """The proposal's estimate re-derived from its assumptions (R7.5 / C9)."""
+
+    before: object  # NettingResult without this harvest
+    after: object  # NettingResult with it
+    loss_limit: Decimal
+
+    @property
+    def saving(self) -> Decimal:
+        return self.before.tax_with - self.after.tax_with
+
+
+def savings_breakdown(raw: dict, loss_st: Decimal, loss_lt: Decimal) -> SavingsBreakdown | None:
+    """None when the assumptions lack a figure the netting needs."""
+    from portfolios.taxlots.netting import NettingInput, loss_limit, net_capital
+
+    try:
+        base = NettingInput(
+            filing_status=str(raw["filing_status"]),
+            st_gains=_dec(raw["st_gains"]), st_losses=_dec(raw["st_losses"]),
+            lt_gains=_dec(raw["lt_gains"]), lt_losses=_dec(raw["lt_losses"]),
+            carryforward_st=_dec(raw.get("carryforward_st")),
+            carryforward_lt=_dec(raw.get("carryforward_lt")),
+            ordinary_rate=_dec(raw["ordinary_rate"]), lt_rate=_dec(raw["lt_rate"]),
+            st_rate=_dec(raw["st_rate"]),
+        )
+        after = replace(base, st_losses=base.st_losses + max(ZERO, loss_st),
+                        lt_losses=base.lt_losses + max(ZERO, loss_lt))
+        return SavingsBreakdown(net_capital(base), net_capital(after),
+                                loss_limit(base.filing_status))
+    except (KeyError, ValueError, ArithmeticError, TypeError):
+        return None
+
+
 @dataclass
 class LegView:
     leg: ProposalLeg
@@ -245,6 +285,11 @@ class LegView:
     @property
     def loss(self) -> Decimal:
         return self.leg.loss_st + self.leg.loss_lt
+
+    @property
+    def counts(self) -> bool:
+        """Included, in a taxable account (R1.6: a retirement loss is no capital loss)."""
+        return not self.leg.excluded and self.leg.account.type == "taxable"
 
     @property
     def proceeds(self) -> Decimal:
@@ -264,10 +309,17 @@ class ProposalPage:
     policy: HarvestPolicy
     assumptions: list[Assumption] = field(default_factory=list)
     can_act: bool = False
+    breakdown: SavingsBreakdown | None = None
 
     @property
     def included_loss(self) -> Decimal:
         return sum((lv.loss for lv in self.legs if not lv.leg.excluded), ZERO)
+
+    @property
+    def prices(self) -> list[tuple[str, str]]:
+        """The closes the proposal was sized on (its staleness is measured against them)."""
+        raw = (self.proposal.assumptions or {}).get("prices") or {}
+        return sorted(raw.items()) if isinstance(raw, dict) else []
 
     @property
     def skipped(self) -> list[dict]:
@@ -316,6 +368,11 @@ def proposal_page(user, pk) -> ProposalPage:
         policy=policy,
         assumptions=assumptions(proposal.assumptions),
         can_act=access.can_act_on_household(user, proposal.household),
+        breakdown=savings_breakdown(
+            proposal.assumptions or {},
+            sum((v.leg.loss_st for v in views if v.counts), ZERO),
+            sum((v.leg.loss_lt for v in views if v.counts), ZERO),
+        ),
     )
 
 
@@ -520,7 +577,8 @@ def identical_groups():
 def swap_list_audit(limit: int = 20):
     return list(
         AuditEvent.objects.filter(
-            object_type__in=["swap_list", "swap_pair", "identical_group"]
+            Q(verb__startswith="swap_list.") | Q(verb__startswith="swap_pair.")
+            | Q(verb__startswith="identical_group.")
         ).select_related("actor")[:limit]
     )
 

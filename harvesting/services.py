@@ -172,7 +172,7 @@ def harvest_chunk_scan(*, run_id: int, household_ids: Sequence[int]) -> dict[str
         .values_list("household_id", flat=True)
     )
     households = list(Household.objects.filter(id__in=todo).order_by("id"))
-    context = ScanContext.load(run.as_of)
+    context = _run_context(run)
     snapshots = snapshots_for(households, context)
     created = 0
     for household in households:
@@ -200,6 +200,19 @@ def harvest_chunk_scan(*, run_id: int, household_ids: Sequence[int]) -> dict[str
             )
     _run_finish_if_complete(run)
     return {"households": len(households), "proposals_created": created}
+
+
+_CONTEXTS: dict[tuple, ScanContext] = {}
+
+
+def _run_context(run: HarvestRun) -> ScanContext:
+    """The market data of a run, shared by the chunks one process scans (read once)."""
+    key = (run.id, run.as_of, run.started_at)
+    context = _CONTEXTS.get(key)
+    if context is None:
+        _CONTEXTS.clear()  # one run at a time per process is plenty
+        context = _CONTEXTS[key] = ScanContext.load(run.as_of)
+    return context
 
 
 def _run_finish_if_complete(run: HarvestRun) -> None:

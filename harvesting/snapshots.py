@@ -105,23 +105,31 @@ def closes_as_of(as_of: date, symbols: Sequence[str] | None = None) -> dict[str,
 
 
 class PriceHistory(Mapping[str, Sequence[tuple[date, Decimal]]]):
-    """Daily closes over the trailing year, loaded per symbol on first use and kept."""
+    """Daily closes over the trailing year, loaded in one query on first use and kept.
+
+    Only direct-index replacements read it, so a run that needs none never loads it.
+    """
 
     def __init__(self, as_of: date, known: Sequence[str]) -> None:
         self.as_of = as_of
         self._known = set(known)
-        self._cache: dict[str, tuple[tuple[date, Decimal], ...]] = {}
+        self._cache: dict[str, tuple[tuple[date, Decimal], ...]] | None = None
+
+    def _load(self) -> dict[str, tuple[tuple[date, Decimal], ...]]:
+        if self._cache is None:
+            series: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+            rows = Price.objects.filter(
+                date__range=(self.as_of - timedelta(days=HISTORY_DAYS), self.as_of)
+            ).order_by("security_id", "date").values_list("security__symbol", "date", "close")
+            for symbol, day, close in rows.iterator(chunk_size=20_000):
+                series[symbol].append((day, close))
+            self._cache = {s: tuple(v) for s, v in series.items()}
+        return self._cache
 
     def __getitem__(self, symbol: str) -> tuple[tuple[date, Decimal], ...]:
         if symbol not in self._known:
             raise KeyError(symbol)
-        if symbol not in self._cache:
-            rows = Price.objects.filter(
-                security__symbol=symbol,
-                date__range=(self.as_of - timedelta(days=HISTORY_DAYS), self.as_of),
-            ).order_by("date").values_list("date", "close")
-            self._cache[symbol] = tuple(rows)
-        return self._cache[symbol]
+        return self._load().get(symbol, ())
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._known)
@@ -138,6 +146,7 @@ class ScanContext:
     prices: dict[str, Decimal]
     securities: dict[str, SecurityInfo]
     history: PriceHistory = field(repr=False)
+    peer_rankings: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, as_of: date) -> ScanContext:
@@ -302,6 +311,7 @@ def snapshots_for(
             tax=tax,
             securities=context.securities,
             price_history=context.history,
+            peer_rankings=context.peer_rankings,
         )
         policy = policy_values(policies.get(household.id) or context.firm_policy)
         out[household.id] = (snapshot, policy, source)

@@ -198,14 +198,18 @@ def proposal_bulk_approve(request):
 # --- harvest runs ----------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def run_latest(request):
-    access.require_run_viewer(request.user)
+def _run_partial(request):
     return render(request, "harvesting/_run_status.html", {
         "run": selectors.latest_run_status(request.user),
         "can_start_run": access.can_start_run(request.user),
     })
+
+
+@login_required
+@require_GET
+def run_latest(request):
+    access.require_run_viewer(request.user)
+    return _run_partial(request)
 
 
 @login_required
@@ -219,12 +223,15 @@ def run_start(request):
     elif keys == []:
         messages.error(request, "You advise no households: nothing to scan.")
     else:
-        services.harvest_run_start(
-            as_of=form.cleaned_data.get("as_of"), household_keys=keys,
-            actor=request.user, trigger="web",
-        )
+        try:
+            services.harvest_run_start(
+                as_of=form.cleaned_data.get("as_of"), household_keys=keys,
+                actor=request.user, trigger="web",
+            )
+        except services.HarvestError as exc:
+            messages.error(request, f"Run not started: {exc}")
     if _htmx(request):
-        return run_latest(request)
+        return _run_partial(request)
     return redirect("home")
 
 

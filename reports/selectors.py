@@ -67,18 +67,29 @@ class Rates:
     ordinary: Decimal
     st: Decimal
     lt: Decimal
-    source: str  # "profile" (stated) or "tables" (derived from income, TAX_RULES §9)
+    source: str  # "profile" (stated), "tables" (derived from income, §9) or "default"
+
+    @property
+    def label(self) -> str:
+        return {
+            "profile": "stated in the tax profile",
+            "tables": "derived from taxable income and MAGI (2026 tables)",
+            "default": "no tax profile: top marginal rates assumed",
+        }[self.source]
 
 
-def rates_for(facts: TaxFacts, filing_status: str) -> Rates | None:
-    """The profile's marginal rates, else derived from taxable income and MAGI, else None."""
+DEFAULT_RATES = (Decimal("0.37"), Decimal("0.408"), Decimal("0.238"))  # top marginal rates
+
+
+def rates_for(facts: TaxFacts, filing_status: str) -> Rates:
+    """The profile's marginal rates; else derived from taxable income and MAGI (2026
+    tables); else the top marginal rates — the same order the nightly scan uses."""
     if None not in (facts.ordinary_rate, facts.st_rate, facts.lt_rate):
         return Rates(facts.ordinary_rate, facts.st_rate, facts.lt_rate, "profile")
-    if facts.taxable_income is not None:
-        magi = facts.magi if facts.magi is not None else facts.taxable_income
-        ordinary, st, lt = marginal_rates(filing_status, facts.taxable_income, magi)
+    if facts.taxable_income is not None and facts.magi is not None:
+        ordinary, st, lt = marginal_rates(filing_status, facts.taxable_income, facts.magi)
         return Rates(ordinary, st, lt, "tables")
-    return None
+    return Rates(*DEFAULT_RATES, "default")
 
 
 @dataclass(frozen=True)
@@ -94,8 +105,8 @@ class YearFigures:
     carry_in_lt: Decimal
     harvested_st: Decimal  # positive: losses harvested by executed proposals
     harvested_lt: Decimal
-    rates: Rates | None
-    netting: NettingResult | None  # None without rates
+    rates: Rates
+    netting: NettingResult | None  # set by year_figures
     tax_saved: Decimal | None  # C9 difference made by the harvested losses
 
     @property
@@ -143,7 +154,7 @@ def _split(signed: Decimal) -> tuple[Decimal, Decimal]:
 
 
 def netting_input(f: YearFigures, filing_status: str) -> NettingInput:
-    rates = f.rates or Rates(ZERO, ZERO, ZERO, "none")
+    rates = f.rates
     out_st_g, out_st_l = _split(f.outside_st)
     out_lt_g, out_lt_l = _split(f.outside_lt)
     return NettingInput(
@@ -191,8 +202,6 @@ def year_figures(
         netting=None,
         tax_saved=None,
     )
-    if rates is None:
-        return figures
     actual = netting_input(figures, filing_status)
     without = replace(
         actual,
@@ -304,5 +313,5 @@ def tax_report(household, today: date) -> TaxReport:
         year=year,
         figures=figures,
         months=months,
-        has_profile=figures.rates is not None,
+        has_profile=figures.rates.source != "default",
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.http import Http404
 
 from advisors import access
 from portfolios.taxlots.money import cents, fmt_qty
@@ -105,3 +106,13 @@ def role_of(user) -> str:
 @register.simple_tag
 def can_act(user, household) -> bool:
     return access.can_act_on_household(user, household)
+
+
+@register.simple_tag
+def client_household_key(user) -> str:
+    if access.role_of(user) != access.CLIENT:
+        return ""
+    try:
+        return access.client_household(user).key
+    except Http404:
+        return ""

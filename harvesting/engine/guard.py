@@ -175,7 +175,9 @@ def _lookback(
     """Conflicting past purchases for a sale of `sold`, and one evidence line per purchase."""
     group = swap_list.group_of(candidate.symbol)
     start, end = lookback_window(snapshot.as_of)
-    held = _held_by_purchase(snapshot.lots)
+    held = snapshot.memo.get("held_by_purchase")
+    if held is None:
+        held = snapshot.memo["held_by_purchase"] = _held_by_purchase(snapshot.lots)
     sold_by_purchase: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for lot in sold:
         sold_by_purchase[lot.purchase_seq] += lot.quantity

@@ -208,6 +208,39 @@ def _peers(
     ]
 
 
+def _ranked_peers(
+    symbol: str,
+    attribute: str,
+    peers: list[SecurityInfo],
+    snapshot: HouseholdSnapshot,
+    start: date,
+    end: date,
+) -> list[tuple[int, Decimal, str, int]]:
+    """Peers ranked by correlation of daily returns, most correlated first.
+
+    The ranking depends only on market data, so it is memoized in
+    `snapshot.peer_rankings`, which a caller may share across households of one date.
+    """
+    key = (symbol, attribute, start, end, tuple(p.symbol for p in peers))
+    memo = snapshot.peer_rankings
+    if key in memo:
+        return memo[key]
+    history = snapshot.price_history
+    ranked: list[tuple[int, Decimal, str, int]] = []
+    for peer in peers:
+        returns_a, returns_b = aligned_returns(
+            history.get(symbol, ()), history.get(peer.symbol, ()), start, end
+        )
+        corr = correlation(returns_a, returns_b) if len(returns_a) >= MIN_RETURNS else None
+        if corr is None:
+            ranked.append((1, ZERO, peer.symbol, len(returns_a)))
+        else:
+            ranked.append((0, -corr, peer.symbol, len(returns_a)))
+    ranked.sort()
+    memo[key] = ranked
+    return ranked
+
+
 def _from_peers(
     symbol: str,
     proceeds: Decimal,
@@ -221,7 +254,6 @@ def _from_peers(
     if info is None:
         evidence.append(f"no sector or sub-industry recorded for {symbol}")
         return None
-    history = snapshot.price_history
     end = snapshot.as_of
     start = one_year_before(end)
     tried: set[str] = set()
@@ -234,17 +266,7 @@ def _from_peers(
         if not peers:
             evidence.append(f"no other priced security in {symbol}'s {title} {value}")
             continue
-        ranked: list[tuple[int, Decimal, str, int]] = []
-        for peer in peers:
-            returns_a, returns_b = aligned_returns(
-                history.get(symbol, ()), history.get(peer.symbol, ()), start, end
-            )
-            corr = correlation(returns_a, returns_b) if len(returns_a) >= MIN_RETURNS else None
-            if corr is None:
-                ranked.append((1, ZERO, peer.symbol, len(returns_a)))
-            else:
-                ranked.append((0, -corr, peer.symbol, len(returns_a)))
-        ranked.sort()
+        ranked = _ranked_peers(symbol, attribute, peers, snapshot, start, end)
         for no_history, neg_corr, peer_symbol, n in ranked:
             problem = replacement_problem(
                 peer_symbol, symbol, snapshot, swap_list, policy, blocked

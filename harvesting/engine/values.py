@@ -281,6 +281,10 @@ class HouseholdSnapshot:
     tax: TaxContext
     securities: Mapping[str, SecurityInfo] = field(default_factory=dict)
     price_history: Mapping[str, Sequence[tuple[date, Decimal]]] = field(default_factory=dict)
+    # A memo of peer rankings (market data only), shareable by the snapshots of one date.
+    peer_rankings: dict = field(default_factory=dict, compare=False, repr=False)
+    # This snapshot's own memo (derived from its lots; never shared).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def account(self, account_id: str) -> AccountRef | None:
         for acct in self.accounts:
