@@ -232,6 +232,13 @@ class ScopedAPIMixin:
     def get_exception_handler(self):
         return exception_handler
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_role(request)
+
+    def check_role(self, request) -> None:
+        """Endpoint-wide policy (runs, swap lists, tokens): an `access.require_*` call, 403."""
+
     def get_queryset(self):
         return self.scope(super().get_queryset())
 
@@ -310,8 +317,10 @@ class TokenView(ScopedAPIMixin, APIView):
     household_path = None
     serializer_class = TokenSerializer
 
+    def check_role(self, request) -> None:
+        _require_token_admin(request.user)
+
     def _user(self, username: str):
-        _require_token_admin(self.request.user)
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise Http404("No such user")

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
     path("", include("advisors.urls")),
     path("", include("portfolios.urls")),
     path("", include("harvesting.urls")),

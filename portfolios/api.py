@@ -37,6 +37,8 @@ from portfolios.taxlots.calculator import KINDS, calculate
 
 
 class AccountViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Accounts of the households the user may see."""
+
     queryset = Account.objects.select_related("household").order_by("household__key", "code")
     serializer_class = AccountSerializer
     filterset_class = AccountFilter

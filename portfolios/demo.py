@@ -340,16 +340,26 @@ def _held(household: Household, account: str) -> dict[str, Decimal]:
 
 
 def _decide(proposal, actor, day: date, stats: ReplayStats) -> None:
+    """The advisor's morning review on `day`: approve, then execute with demo fills.
+
+    A harvest is reviewed the morning after its scan, before the open, so the latest closes
+    are still those of its as-of date; a swap back on (or after) its own date, against that
+    day's closes. A proposal that is stale expires; one the wash-sale guard now refuses is
+    rejected with the guard's reason. Proposals with skips only are left to expire.
+    """
     from harvesting import services as harvesting
 
+    if not proposal.legs.filter(excluded=False).exists():
+        return
+    today = proposal.as_of if proposal.kind == proposal.HARVEST else day
     try:
-        harvesting.proposal_approve(proposal=proposal, actor=actor, today=day,
+        harvesting.proposal_approve(proposal=proposal, actor=actor, today=today,
                                     comment="approved in the demo replay")
     except harvesting.ProposalRefused as exc:
         proposal.refresh_from_db()
         if proposal.status == proposal.EXPIRED:
             stats.expired += 1
-        else:  # the guard now fails: the advisor rejects it
+        else:
             harvesting.proposal_reject(proposal=proposal, actor=actor, comment=str(exc)[:500])
             stats.refused += 1
         return

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import django_filters
 from django.utils import timezone
 
+from advisors.filters import WholeNumberFilter
 from portfolios.models import ACCOUNT_TYPES, TERMS, Account, Lot, RealizedSale
 from portfolios.selectors import closes_on
 from portfolios.taxlots.holding import term as holding_term
@@ -65,12 +66,12 @@ class AccountFilter(django_filters.FilterSet):
 
 class LotFilter(django_filters.FilterSet):
     household = django_filters.CharFilter(field_name="household__key", help_text="Household key.")
-    account = django_filters.NumberFilter(field_name="account_id", help_text="Account id.")
+    account = WholeNumberFilter(field_name="account_id", help_text="Account id.")
     account_code = django_filters.CharFilter(
         field_name="account__code", help_text="The household file's account id."
     )
     account_type = django_filters.ChoiceFilter(field_name="account__type", choices=ACCOUNT_TYPES)
-    security = django_filters.NumberFilter(field_name="security_id", help_text="Security id.")
+    security = WholeNumberFilter(field_name="security_id", help_text="Security id.")
     symbol = django_filters.CharFilter(field_name="security__symbol", lookup_expr="iexact")
     term = django_filters.ChoiceFilter(
         choices=TERMS, method="filter_term", help_text="The lot's term today (R4.1)."
@@ -96,8 +97,10 @@ class LotFilter(django_filters.FilterSet):
 
 class RealizedSaleFilter(django_filters.FilterSet):
     household = django_filters.CharFilter(field_name="household__key", help_text="Household key.")
-    year = django_filters.NumberFilter(method="filter_year", help_text="Tax year sold.")
-    account = django_filters.NumberFilter(field_name="account_id", help_text="Account id.")
+    year = WholeNumberFilter(
+        method="filter_year", min_value=1, max_value=9999, help_text="Tax year sold."
+    )
+    account = WholeNumberFilter(field_name="account_id", help_text="Account id.")
     symbol = django_filters.CharFilter(field_name="security__symbol", lookup_expr="iexact")
     term = django_filters.ChoiceFilter(choices=TERMS)
     washed = django_filters.BooleanFilter(
@@ -109,10 +112,7 @@ class RealizedSaleFilter(django_filters.FilterSet):
         fields = ["household", "year", "account", "symbol", "term"]
 
     def filter_year(self, queryset, name, value):
-        year = int(value)
-        if value != year or not 1 <= year <= 9999:
-            return queryset.none()
-        return queryset.in_year(year)
+        return queryset.in_year(value)
 
     def filter_washed(self, queryset, name, value):
         return queryset.filter(adjustment_code="W") if value else queryset.exclude(adjustment_code="W")

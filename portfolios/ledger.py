@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from advisors.models import Household
+from portfolios.bulk import insert_rows
 from portfolios.models import Account, Lot, RealizedSale, Security, Transaction
 from portfolios.taxlots.money import cents
 from portfolios.taxlots.replay import replay
@@ -61,73 +62,71 @@ def replay_household(household: Household, groups: Iterable[Iterable[str]] | Non
 @transaction.atomic
 def write_projection(household: Household, result: ReplayResult) -> None:
     """Replace the household's stored lots and 8949 rows with a replay's result."""
-    accounts = {a.code: a for a in household.accounts.all()}
+    accounts = {a.code: a.id for a in household.accounts.all()}
     symbols = {lot.symbol for lot in result.open_lots} | {s.symbol for s in result.sales}
-    securities = dict(
-        Security.objects.filter(symbol__in=symbols).values_list("symbol", "id")
-    )
+    securities = dict(Security.objects.filter(symbol__in=symbols).values_list("symbol", "id"))
     Lot.objects.filter(household=household).delete()
     RealizedSale.objects.filter(household=household).delete()
-    Lot.objects.bulk_create(
-        [
-            Lot(
-                household=household,
-                account=accounts[lot.account],
-                security_id=securities[lot.symbol],
-                quantity=lot.quantity,
-                cost_basis=cents(lot.cost_basis),
-                acquired=lot.acquired,
-                purchase_date=lot.purchase_date,
-                purchase_seq=lot.purchase_seq,
-                wash_adjustment=cents(lot.wash_adjustment),
-            )
+    insert_rows(
+        Lot,
+        ["household", "account", "security", "quantity", "cost_basis", "acquired",
+         "purchase_date", "purchase_seq", "wash_adjustment"],
+        (
+            (household.id, accounts[lot.account], securities[lot.symbol], lot.quantity,
+             cents(lot.cost_basis), lot.acquired, lot.purchase_date, lot.purchase_seq,
+             cents(lot.wash_adjustment))
             for lot in result.open_lots
-        ],
-        batch_size=2000,
+        ),
     )
+    insert_rows(
+        RealizedSale,
+        ["household", "account", "security", "sale_seq", "piece", "date_acquired", "date_sold",
+         "purchase_date", "quantity", "proceeds", "cost_basis", "adjustment_code",
+         "adjustment_amount", "gain_loss", "term", "broker_term", "wash_matches"],
+        _realized_rows(household, result, accounts, securities),
+    )
+
+
+def _realized_rows(household, result: ReplayResult, accounts, securities):
     pieces: dict[int, int] = {}
-    rows = []
     for sale in result.form_8949:
         piece = pieces.get(sale.sale_seq, 0)
         pieces[sale.sale_seq] = piece + 1
-        rows.append(
-            RealizedSale(
-                household=household,
-                account=accounts[sale.account],
-                security_id=securities[sale.symbol],
-                sale_seq=sale.sale_seq,
-                piece=piece,
-                date_acquired=sale.date_acquired,
-                date_sold=sale.date_sold,
-                purchase_date=sale.purchase_date,
-                quantity=sale.quantity,
-                proceeds=cents(sale.proceeds),
-                cost_basis=cents(sale.cost_basis),
-                adjustment_code=sale.adjustment_code,
-                adjustment_amount=cents(sale.adjustment_amount),
-                gain_loss=cents(sale.proceeds) - cents(sale.cost_basis) + cents(sale.adjustment_amount),
-                term=sale.term,
-                broker_term=sale.broker_term or "",
-                wash_matches=[
-                    {
-                        "account": m.replacement_account,
-                        "symbol": m.replacement_symbol,
-                        "date": m.replacement_date.isoformat(),
-                        "seq": m.replacement_seq,
-                        "quantity": str(m.quantity),
-                        "disallowed": str(cents(m.disallowed)),
-                        "basis_added": m.basis_added,
-                    }
-                    for m in sale.matches
-                ],
-            )
+        proceeds, basis, adjustment = (
+            cents(sale.proceeds), cents(sale.cost_basis), cents(sale.adjustment_amount)
         )
-    RealizedSale.objects.bulk_create(rows, batch_size=2000)
+        yield (
+            household.id, accounts[sale.account], securities[sale.symbol], sale.sale_seq, piece,
+            sale.date_acquired, sale.date_sold, sale.purchase_date, sale.quantity, proceeds,
+            basis, sale.adjustment_code, adjustment, proceeds - basis + adjustment, sale.term,
+            sale.broker_term or "",
+            [
+                {
+                    "account": m.replacement_account,
+                    "symbol": m.replacement_symbol,
+                    "date": m.replacement_date.isoformat(),
+                    "seq": m.replacement_seq,
+                    "quantity": str(m.quantity),
+                    "disallowed": str(cents(m.disallowed)),
+                    "basis_added": m.basis_added,
+                }
+                for m in sale.matches
+            ],
+        )
 
 
-def household_project(household: Household, groups: Iterable[Iterable[str]] | None = None) -> ReplayResult:
-    """Recompute lots and realized sales from the transactions (same DB transaction)."""
-    result = replay_household(household, groups)
+def household_project(
+    household: Household,
+    groups: Iterable[Iterable[str]] | None = None,
+    *,
+    result: ReplayResult | None = None,
+) -> ReplayResult:
+    """Recompute lots and realized sales from the transactions (same DB transaction).
+
+    `result` is a replay of exactly the stored transactions made moments ago (an import
+    validates by replaying), so it need not be computed twice.
+    """
+    result = result if result is not None else replay_household(household, groups)
     if result.errors:
         first = result.errors[0]
         raise ValueError(f"transactions[{first.seq}]: {first.field}: {first.message}")

@@ -15,6 +15,7 @@ from django.db.models import F
 
 from advisors.models import AuditEvent, Household, Member
 from portfolios import ledger
+from portfolios.bulk import insert_rows
 from portfolios.imports.household import HouseholdFile, parse_household
 from portfolios.imports.tabular import read_prices, read_securities
 from portfolios.models import (
@@ -105,25 +106,17 @@ def household_write(*, parsed: HouseholdFile, actor=None) -> ImportSummary:
             custodian=row.custodian,
             lot_method=row.ref.lot_method,
         )
-    Transaction.objects.bulk_create(
-        [
-            Transaction(
-                household=household,
-                seq=t.seq,
-                account=accounts[t.account],
-                date=t.date,
-                action=t.action,
-                security=securities[t.symbol],
-                quantity=t.quantity,
-                price=t.price if t.action != "TRANSFER_IN" else None,
-                fees=t.fees,
-                lot_date=t.lot,
-                cost_basis=t.cost_basis,
-                acquired=t.acquired,
-            )
+    insert_rows(
+        Transaction,
+        ["household", "seq", "account", "date", "action", "security", "quantity", "price",
+         "fees", "lot_date", "cost_basis", "acquired", "source"],
+        (
+            (household.id, t.seq, accounts[t.account].id, t.date, t.action,
+             securities[t.symbol].id, t.quantity,
+             t.price if t.action != "TRANSFER_IN" else None, t.fees, t.lot, t.cost_basis,
+             t.acquired, "import")
             for t in parsed.transactions
-        ],
-        batch_size=2000,
+        ),
     )
     ScheduledPurchase.objects.bulk_create(
         [
@@ -142,7 +135,11 @@ def household_write(*, parsed: HouseholdFile, actor=None) -> ImportSummary:
         TaxProfile.objects.create(household=household, **parsed.tax_profile)
     Household.objects.filter(pk=household.pk).update(ledger_version=F("ledger_version") + 1)
     household.refresh_from_db()
-    result = ledger.household_project(household)
+    groups = ledger.identical_groups()
+    same_groups = parsed.replayed is not None and parsed.groups == groups
+    result = ledger.household_project(
+        household, groups, result=parsed.replayed if same_groups else None
+    )
     AuditEvent.objects.create(
         actor=actor,
         household=household,

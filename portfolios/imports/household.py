@@ -24,6 +24,7 @@ from portfolios.taxlots.values import (
     SELL,
     TRANSFER_IN,
     AccountRef,
+    ReplayResult,
     Txn,
 )
 
@@ -83,6 +84,8 @@ class HouseholdFile:
     schedules: tuple[ScheduleRow, ...]
     tax_profile: dict[str, Decimal] | None
     symbols: frozenset[str] = field(default=frozenset())
+    replayed: ReplayResult | None = None  # the validating replay, reused by the projection
+    groups: tuple[tuple[str, ...], ...] = ()  # the identical groups it was replayed with
 
 
 def _list(doc: dict[str, Any], name: str, problems: list[Problem], *, required: bool) -> list[Any]:
@@ -238,4 +241,6 @@ def parse_household(doc: Any, identical_groups: tuple[tuple[str, ...], ...] = ()
         schedules=tuple(schedules),
         tax_profile=profile,
         symbols=frozenset(symbols),
+        replayed=result,
+        groups=tuple(tuple(g) for g in identical_groups),
     )

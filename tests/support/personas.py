@@ -103,6 +103,19 @@ def build_world() -> World:
     f.LotFactory(account=b_tax, security=sec["VOO"], quantity=D("10"),
                  cost_basis=D("4500.00"), acquired=long_ago, purchase_seq=0)
 
+    # The transactions the lots project from (the truth, DESIGN rule 2): fills append to them.
+    for seq, (symbol, qty, price) in enumerate([("VOO", "1000", "420.00"),
+                                                ("EFA", "2000", "90.00")]):
+        f.TransactionFactory(account=a_tax, seq=seq, security=sec[symbol], quantity=D(qty),
+                             price=D(price), date=long_ago)
+    f.TransactionFactory(account=a_ira, seq=2, security=sec["AGG"], action="TRANSFER_IN",
+                         quantity=D("800"), price=None, cost_basis=D("78400.00"),
+                         acquired=long_ago, date=long_ago)
+    f.TransactionFactory(account=a_tax, seq=3, security=sec["ADBE"], quantity=D("100"),
+                         price=D("650.00"), date=recent)
+    f.TransactionFactory(account=b_tax, seq=0, security=sec["VOO"], quantity=D("10"),
+                         price=D("450.00"), date=long_ago)
+
     f.RealizedSaleFactory(account=a_tax, security=sec["ADBE"], sale_seq=10,
                           date_acquired=date(year - 1, 6, 1), date_sold=date(year, 1, 2),
                           quantity=D("10"), proceeds=D("4000.00"), cost_basis=D("5000.00"),
@@ -141,7 +154,10 @@ def build_world() -> World:
     approved = f.ProposalFactory(household=a, as_of=as_of - timedelta(days=1),
                                  status="approved", decided_by=alice)
     f.ProposalLegFactory(proposal=approved, position=0, account=a_tax,
-                         sell_security=sec["VOO"], buy_security=sec["VTI"])
+                         sell_security=sec["VOO"], buy_security=sec["VTI"],
+                         lots=[{"acquired": long_ago.isoformat(),
+                                "purchase_date": long_ago.isoformat(), "quantity": "1000",
+                                "cost_basis": "420000.00", "loss": "35000.00", "term": "long"}])
     b_proposal = f.ProposalFactory(household=b, as_of=as_of, harvested_loss_lt=D("650.00"))
     f.ProposalLegFactory(proposal=b_proposal, position=0, account=b_tax,
                          sell_security=sec["VOO"], sell_quantity=D("10"),
