@@ -228,6 +228,7 @@ class ScopedAPIMixin:
     parser_classes = [parsers.JSONParser]
     schema = ApiSchema()
     household_path: str | None = "household"
+    lookup_value_regex = r"[0-9]{1,18}"  # ids; longer numbers are a JSON 404, not an overflow
 
     def get_exception_handler(self):
         return exception_handler

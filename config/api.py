@@ -7,7 +7,7 @@ contract, not any data. Any other path under /api/v1/ answers a JSON 404.
 """
 
 from django.http import JsonResponse
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -30,6 +30,20 @@ from portfolios.api import (
     TaxCalcView,
 )
 
+class IdConverter:
+    """A database id: at most 18 digits, so a longer number is a JSON 404, not an overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
 router = SimpleRouter()
 router.register("households", HouseholdViewSet, basename="api-household")
 router.register("accounts", AccountViewSet, basename="api-account")
@@ -50,11 +64,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("household-imports/", HouseholdImportView.as_view(), name="api-household-import"),
-    path("proposals/<int:pk>/approve/", ProposalApproveView.as_view(), name="api-proposal-approve"),
-    path("proposals/<int:pk>/reject/", ProposalRejectView.as_view(), name="api-proposal-reject"),
-    path("proposals/<int:pk>/legs/<int:leg_pk>/exclude/", ProposalLegExcludeView.as_view(),
+    path("proposals/<id:pk>/approve/", ProposalApproveView.as_view(), name="api-proposal-approve"),
+    path("proposals/<id:pk>/reject/", ProposalRejectView.as_view(), name="api-proposal-reject"),
+    path("proposals/<id:pk>/legs/<id:leg_pk>/exclude/", ProposalLegExcludeView.as_view(),
          name="api-proposal-leg-exclude"),
-    path("proposals/<int:pk>/fills/", ProposalFillsView.as_view(), name="api-proposal-fills"),
+    path("proposals/<id:pk>/fills/", ProposalFillsView.as_view(), name="api-proposal-fills"),
     path("swap-list/", SwapListView.as_view(), name="api-swap-list"),
     path("tax-calc/<str:kind>/", TaxCalcView.as_view(), name="api-tax-calc"),
     path("tokens/<str:username>/", TokenView.as_view(), name="api-token"),

@@ -53,7 +53,6 @@ class ProposalViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = proposals_for_read()
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter
-    lookup_value_regex = r"[0-9]+"
 
 
 class _ProposalCommand(ScopedAPIMixin, GenericAPIView):
@@ -154,7 +153,6 @@ class RunViewSet(
         .order_by("-started_at", "-id")
     )
     filterset_class = RunFilter
-    lookup_value_regex = r"[0-9]+"
 
     def check_role(self, request) -> None:
         if self.action == "create":
@@ -259,7 +257,6 @@ class SwapPairViewSet(
     queryset = SwapPair.objects.order_by("from_symbol", "rank", "to_symbol", "id")
     serializer_class = SwapPairSerializer
     filterset_class = SwapPairFilter
-    lookup_value_regex = r"[0-9]+"
 
     def check_role(self, request) -> None:
         if request.method in SAFE_METHODS:

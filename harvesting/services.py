@@ -53,6 +53,7 @@ from harvesting.snapshots import ScanContext, closes_as_of, policy_for, snapshot
 from harvesting.swaplist import SwapListFile, group_index, parse_swap_list, same_group
 from portfolios import ledger
 from portfolios import services as portfolio_services
+from portfolios.bulk import insert_rows
 from portfolios.models import Account, Price, RealizedSale, Security, Transaction
 from portfolios.taxlots.money import cents, fmt_money, fmt_qty
 
@@ -174,17 +175,40 @@ def harvest_chunk_scan(*, run_id: int, household_ids: Sequence[int]) -> dict[str
     households = list(Household.objects.filter(id__in=todo).order_by("id"))
     context = _run_context(run)
     snapshots = snapshots_for(households, context)
+    # Chunk-level reads, so a household costs a handful of writes and no lookups.
+    existing = set(
+        Proposal.objects.filter(household_id__in=todo, as_of=run.as_of, kind=Proposal.HARVEST)
+        .values_list("household_id", flat=True)
+    )
+    pending: dict[int, list[Proposal]] = {}
+    for row in Proposal.objects.filter(
+        household_id__in=todo, status=Proposal.PENDING, as_of__lt=run.as_of
+    ):
+        pending.setdefault(row.household_id, []).append(row)
+    account_ids = {
+        (hid, code): aid
+        for aid, hid, code in Account.objects.filter(household_id__in=todo).values_list(
+            "id", "household_id", "code"
+        )
+    }
     created = 0
     for household in households:
         try:
             snapshot, policy, rate_source = snapshots[household.id]
             with transaction.atomic():
-                proposal_expire_stale(household=household, today=run.as_of, prices=context.prices)
-                proposal = _proposal_write(
-                    household=household, run=run,
-                    plan=plan_harvest(snapshot, policy, context.swap_list),
-                    rate_source=rate_source,
+                proposal_expire_stale(
+                    household=household, today=run.as_of, prices=context.prices,
+                    pending=pending.get(household.id, []), policy=policy,
                 )
+                proposal = None
+                if household.id not in existing:
+                    proposal = _proposal_write(
+                        household=household, run=run,
+                        plan=plan_harvest(snapshot, policy, context.swap_list),
+                        rate_source=rate_source,
+                        account_ids={c: a for (h, c), a in account_ids.items() if h == household.id},
+                        security_ids=context.security_ids,
+                    )
                 HarvestRunItem.objects.filter(run=run, household=household).update(
                     status=HarvestRunItem.DONE, proposal_created=proposal is not None,
                     error="", finished_at=timezone.now(),
@@ -249,15 +273,18 @@ def _lot_json(lot: LotSale) -> dict[str, str]:
 
 
 def _proposal_write(*, household: Household, run: HarvestRun | None, plan: HarvestPlan,
-                    rate_source: str, kind: str = Proposal.HARVEST) -> Proposal | None:
-    """Write the plan as the household's proposal of the day, unless it exists already."""
+                    rate_source: str, kind: str = Proposal.HARVEST,
+                    account_ids: dict[str, int] | None = None,
+                    security_ids: dict[str, int] | None = None) -> Proposal | None:
+    """Write the plan as the household's proposal of the day (None if nothing to say, or
+    if it exists already: the unique constraint settles a race)."""
     if not plan.legs and not plan.skipped:
         return None
-    if Proposal.objects.filter(household=household, as_of=plan.as_of, kind=kind).exists():
-        return None
-    accounts = {a.code: a for a in household.accounts.all()}
-    symbols = {leg.sell_symbol for leg in plan.legs} | {leg.buy_symbol for leg in plan.legs}
-    securities = {s.symbol: s for s in Security.objects.filter(symbol__in=symbols)}
+    if account_ids is None:
+        account_ids = dict(household.accounts.values_list("code", "id"))
+    if security_ids is None:
+        symbols = {leg.sell_symbol for leg in plan.legs} | {leg.buy_symbol for leg in plan.legs}
+        security_ids = dict(Security.objects.filter(symbol__in=symbols).values_list("symbol", "id"))
     prices = {leg.sell_symbol: str(leg.price) for leg in plan.legs}
     prices.update({leg.buy_symbol: str(leg.buy_price) for leg in plan.legs})
     assumptions = {k: _jsonable(v) for k, v in plan.assumptions.items()}
@@ -277,9 +304,10 @@ def _proposal_write(*, household: Household, run: HarvestRun | None, plan: Harve
                 assumptions=assumptions,
                 warnings=list(plan.warnings),
             )
-            ProposalLeg.objects.bulk_create(
-                [_leg_row(proposal, i, leg, accounts, securities) for i, leg in enumerate(plan.legs)]
-            )
+            insert_rows(ProposalLeg, LEG_COLUMNS, (
+                _leg_row(proposal.id, i, leg, account_ids, security_ids)
+                for i, leg in enumerate(plan.legs)
+            ))
     except IntegrityError:
         return None  # a concurrent or redelivered scan wrote it first: one proposal only
     audit(actor=None, verb="proposal.created", household=household, obj=proposal,
@@ -288,15 +316,20 @@ def _proposal_write(*, household: Household, run: HarvestRun | None, plan: Harve
     return proposal
 
 
-def _leg_row(proposal, position: int, leg: HarvestLeg, accounts, securities) -> ProposalLeg:
-    return ProposalLeg(
-        proposal=proposal, position=position, account=accounts[leg.account],
-        sell_security=securities[leg.sell_symbol], sell_quantity=leg.sell_quantity,
-        sell_price=leg.price, lots=[_lot_json(lot) for lot in leg.lots],
-        buy_security=securities.get(leg.buy_symbol), buy_quantity=leg.buy_quantity,
-        buy_price=leg.buy_price, loss_st=cents(leg.loss_st), loss_lt=cents(leg.loss_lt),
-        replacement_reason=leg.replacement_reason, replacement_risk=leg.replacement_risk,
-        evidence=list(leg.evidence),
+LEG_COLUMNS = [
+    "proposal", "position", "account", "sell_security", "sell_quantity", "sell_price", "lots",
+    "buy_security", "buy_quantity", "buy_price", "loss_st", "loss_lt", "replacement_reason",
+    "replacement_risk", "evidence", "excluded",
+]
+
+
+def _leg_row(proposal_id: int, position: int, leg: HarvestLeg, account_ids, security_ids) -> tuple:
+    return (
+        proposal_id, position, account_ids[leg.account], security_ids[leg.sell_symbol],
+        leg.sell_quantity, leg.price, [_lot_json(lot) for lot in leg.lots],
+        security_ids.get(leg.buy_symbol), leg.buy_quantity, leg.buy_price,
+        cents(leg.loss_st), cents(leg.loss_lt), leg.replacement_reason, leg.replacement_risk,
+        list(leg.evidence), False,
     )
 
 
@@ -304,14 +337,16 @@ def _proposal_prices(proposal: Proposal) -> dict[str, Decimal]:
     return {s: Decimal(p) for s, p in (proposal.assumptions or {}).get("prices", {}).items()}
 
 
-def proposal_expire_stale(*, household: Household, today: date, prices=None) -> int:
+def proposal_expire_stale(*, household: Household, today: date, prices=None, pending=None,
+                          policy=None) -> int:
     """Expire the household's pending proposals that went stale by `today` (FORMATS §6)."""
-    pending = list(
-        Proposal.objects.filter(household=household, status=Proposal.PENDING, as_of__lt=today)
-    )
+    if pending is None:
+        pending = list(
+            Proposal.objects.filter(household=household, status=Proposal.PENDING, as_of__lt=today)
+        )
     if not pending:
         return 0
-    policy = policy_for(household)
+    policy = policy or policy_for(household)
     prices = prices if prices is not None else closes_as_of(today)
     expired = 0
     for proposal in pending:

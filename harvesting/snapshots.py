@@ -146,16 +146,18 @@ class ScanContext:
     prices: dict[str, Decimal]
     securities: dict[str, SecurityInfo]
     history: PriceHistory = field(repr=False)
+    security_ids: dict[str, int] = field(default_factory=dict, repr=False)
     peer_rankings: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, as_of: date) -> ScanContext:
         prices = closes_as_of(as_of)
+        rows = list(Security.objects.values_list(
+            "id", "symbol", "asset_class", "sector", "sub_industry", "tracked_index"
+        ))
         securities = {
             s: SecurityInfo(s, asset_class, sector, sub_industry, tracked)
-            for s, asset_class, sector, sub_industry, tracked in Security.objects.values_list(
-                "symbol", "asset_class", "sector", "sub_industry", "tracked_index"
-            )
+            for _, s, asset_class, sector, sub_industry, tracked in rows
         }
         return cls(
             as_of=as_of,
@@ -164,6 +166,7 @@ class ScanContext:
             prices=prices,
             securities=securities,
             history=PriceHistory(as_of, list(prices)),
+            security_ids={row[1]: row[0] for row in rows},
         )
 
 

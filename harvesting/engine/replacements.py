@@ -198,14 +198,19 @@ def _peers(
     value = getattr(info, attribute)
     if not value:
         return []
-    return [
-        other
-        for other in snapshot.securities.values()
-        if other.symbol != symbol
-        and getattr(other, attribute) == value
-        and other.symbol in snapshot.prices
-        and (not info.asset_class or not other.asset_class or other.asset_class == info.asset_class)
-    ]
+    key = ("peers", symbol, attribute)  # market data only: shared memo (see _ranked_peers)
+    found = snapshot.peer_rankings.get(key)
+    if found is None:
+        found = snapshot.peer_rankings[key] = [
+            other
+            for other in snapshot.securities.values()
+            if other.symbol != symbol
+            and getattr(other, attribute) == value
+            and other.symbol in snapshot.prices
+            and (not info.asset_class or not other.asset_class
+                 or other.asset_class == info.asset_class)
+        ]
+    return found
 
 
 def _ranked_peers(

@@ -183,9 +183,8 @@ def api_routes() -> set[tuple[str, str]]:
             methods = set(actions)
         else:
             view = pattern.callback.view_class
-            methods = {m for m in view.http_method_names
-                       if m not in ("head", "options") and hasattr(view, m)}
-        routes |= {(pattern.name, m.upper()) for m in methods}
+            methods = {m for m in view.http_method_names if hasattr(view, m)}
+        routes |= {(pattern.name, m.upper()) for m in methods - {"head", "options"}}
     return routes
 
 

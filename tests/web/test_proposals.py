@@ -198,11 +198,12 @@ def test_order_file_download(world, as_user):
 
 
 def test_record_simulated_fills_in_demo_mode(world, as_user):
-    response = as_user("alice").post(reverse("proposal_fills", kwargs={"pk": world.approved.pk}))
+    client = as_user("alice")
+    response = client.post(reverse("proposal_fills", kwargs={"pk": world.approved.pk}))
     assert response.status_code == 302
     world.approved.refresh_from_db()
     assert world.approved.status == Proposal.EXECUTED
-    page = as_user("alice").get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "Fills recorded" in page and "proposal.executed" in page
 
 
