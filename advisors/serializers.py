@@ -120,6 +120,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text='An email address, or "".')
+
     class Meta:
         model = Member
         fields = ["role", "name", "email"]

@@ -12,7 +12,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +30,9 @@ from portfolios.filters import AccountFilter, LotFilter, RealizedSaleFilter
 from portfolios.models import Account, Lot, RealizedSale
 from portfolios.selectors import closes_on
 from portfolios.serializers import (
+    HOUSEHOLD_FILE_EXAMPLE,
     HOUSEHOLD_FILE_SCHEMA,
+    NETTING_EXAMPLE,
     TAX_CALC_INPUT_SCHEMA,
     TAX_CALC_OUTPUT_SCHEMA,
     AccountSerializer,
@@ -114,6 +121,8 @@ class HouseholdImportView(ScopedAPIMixin, APIView):
     @extend_schema(
         request={"application/json": HOUSEHOLD_FILE_SCHEMA},
         responses={201: ImportSummarySerializer, 200: ImportSummarySerializer},
+        examples=[OpenApiExample("A household file", value=HOUSEHOLD_FILE_EXAMPLE,
+                                 request_only=True)],
         description="201: a new household; 200: an existing one replaced. A refused file "
         "(400) lists every problem by row and field and changes nothing.",
     )
@@ -147,6 +156,8 @@ class TaxCalcView(ScopedAPIMixin, APIView):
         ],
         request={"application/json": TAX_CALC_INPUT_SCHEMA},
         responses={200: OpenApiResponse(response=TAX_CALC_OUTPUT_SCHEMA)},
+        examples=[OpenApiExample("The worked example (netting)", value=NETTING_EXAMPLE,
+                                 request_only=True)],
         operation_id="tax_calc",
     )
     def post(self, request, kind: str):

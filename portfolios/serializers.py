@@ -155,6 +155,27 @@ HOUSEHOLD_FILE_SCHEMA = {
     },
 }
 
+HOUSEHOLD_FILE_EXAMPLE = {
+    "key": "example",
+    "name": "Example household",
+    "filing_status": "married_filing_jointly",
+    "members": [{"role": "primary", "name": "Pat Example"}],
+    "accounts": [{"id": "P-TAX", "owner": "primary", "type": "taxable", "lot_method": "fifo"}],
+    "transactions": [
+        {"date": "2025-01-06", "account": "P-TAX", "action": "BUY", "symbol": "VOO",
+         "quantity": "100", "price": "420.00"},
+        {"date": "2025-03-10", "account": "P-TAX", "action": "SELL", "symbol": "VOO",
+         "quantity": "40", "price": "385.00", "lot": "2025-01-06"},
+    ],
+    "tax_profile": {"ordinary_rate": "0.37", "st_rate": "0.408", "lt_rate": "0.238"},
+}
+
+NETTING_EXAMPLE = {
+    "filing_status": "married_filing_jointly", "st_gains": "0", "st_losses": "74000",
+    "lt_gains": "55000", "lt_losses": "0", "carryforward_st": "0", "carryforward_lt": "0",
+    "ordinary_rate": "0.37", "lt_rate": "0.238", "st_rate": "0.408",
+}
+
 TAX_CALC_INPUT_SCHEMA = {
     "type": "object",
     "description": (

@@ -231,11 +231,17 @@ def _ranked_peers(
     if key in memo:
         return memo[key]
     history = snapshot.price_history
+
+    def window(sym: str) -> tuple[tuple[date, Decimal], ...]:
+        # Each symbol's closes in the window, once per memo (not once per pair).
+        wkey = ("window", sym, start, end)
+        if wkey not in memo:
+            memo[wkey] = tuple((d, p) for d, p in history.get(sym, ()) if start <= d <= end)
+        return memo[wkey]
+
     ranked: list[tuple[int, Decimal, str, int]] = []
     for peer in peers:
-        returns_a, returns_b = aligned_returns(
-            history.get(symbol, ()), history.get(peer.symbol, ()), start, end
-        )
+        returns_a, returns_b = aligned_returns(window(symbol), window(peer.symbol), start, end)
         corr = correlation(returns_a, returns_b) if len(returns_a) >= MIN_RETURNS else None
         if corr is None:
             ranked.append((1, ZERO, peer.symbol, len(returns_a)))

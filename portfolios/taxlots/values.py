@@ -14,6 +14,7 @@ and sale pieces are what `replay()` projects from them (DESIGN.md rule 2).
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -81,9 +82,9 @@ class Txn:
     quantity: Decimal
     price: Decimal = ZERO
     fees: Decimal = ZERO
-    lot: date | None = None  # SELL: acquisition date of the lot to close (specific id)
+    lot: _dt.date | None = None  # SELL: acquisition date of the lot to close (specific id)
     cost_basis: Decimal | None = None  # TRANSFER_IN: total carried-over basis
-    acquired: date | None = None  # TRANSFER_IN: carried-over holding-period start
+    acquired: _dt.date | None = None  # TRANSFER_IN: carried-over holding-period start
 
     @property
     def is_acquisition(self) -> bool:

@@ -116,12 +116,12 @@ def build_world() -> World:
     f.TransactionFactory(account=b_tax, seq=0, security=sec["VOO"], quantity=D("10"),
                          price=D("450.00"), date=long_ago)
 
-    f.RealizedSaleFactory(account=a_tax, security=sec["ADBE"], sale_seq=10,
+    f.RealizedSaleFactory(account=a_tax, security=sec["ADBE"], sale_seq=9000,
                           date_acquired=date(year - 1, 6, 1), date_sold=date(year, 1, 2),
                           quantity=D("10"), proceeds=D("4000.00"), cost_basis=D("5000.00"),
                           adjustment_code="W", adjustment_amount=D("250.00"), term="short",
                           broker_term="long")
-    f.RealizedSaleFactory(account=a_tax, security=sec["AGG"], sale_seq=11,
+    f.RealizedSaleFactory(account=a_tax, security=sec["AGG"], sale_seq=9001,
                           date_acquired=date(year - 3, 6, 1), date_sold=date(year, 1, 2),
                           quantity=D("10"), proceeds=D("1200.00"), cost_basis=D("1000.00"),
                           term="long")
