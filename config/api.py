@@ -30,6 +30,7 @@ from portfolios.api import (
     TaxCalcView,
 )
 
+
 class IdConverter:
     """A database id: at most 18 digits, so a longer number is a JSON 404, not an overflow."""
 

@@ -28,3 +28,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # With REDIS_URL set (CI), the scan command asks whether workers answer; most tests run
 # none, so keep the question short. The worker tests start a real one.
 CELERY_WORKER_PING_TIMEOUT = 0.5
+WHITENOISE_AUTOREFRESH = True  # tests serve static files from the finders, not collectstatic

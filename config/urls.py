@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("portfolios.urls")),
     path("", include("harvesting.urls")),
     path("", include("reports.urls")),
+    path("reports/", include("reports.report_urls")),
 ]

@@ -232,7 +232,7 @@ def assumptions(raw: dict) -> list[Assumption]:
 
 
 def _is_number(value) -> bool:
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         return False
     try:
         Decimal(str(value))

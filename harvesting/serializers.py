@@ -118,14 +118,11 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class RejectSerializer(serializers.Serializer):
+    WHY = "Say why: a rejection needs a comment."
     comment = serializers.CharField(
-        max_length=2000, help_text="Why the proposal is rejected (required, for the audit trail)."
+        max_length=2000, error_messages={"required": WHY, "blank": WHY},
+        help_text="Why the proposal is rejected (required, for the audit trail).",
     )
-
-    def validate_comment(self, value: str) -> str:
-        if not value.strip():
-            raise serializers.ValidationError("Say why: a rejection needs a comment.")
-        return value.strip()
 
 
 class LegExcludeSerializer(serializers.Serializer):

@@ -125,7 +125,7 @@ def harvest_run_start(
         households = access.visible_households(actor)
         if not actor.is_staff:
             households = households.filter(advisor=actor)
-    if household_keys:
+    if household_keys is not None:  # an empty list names no household
         households = households.filter(key__in=household_keys)
         found = set(households.values_list("key", flat=True))
         missing = sorted(set(household_keys) - found)

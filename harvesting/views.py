@@ -284,9 +284,7 @@ def wash_alert_acknowledge(request, key, pk):
 
 def _swaplist(request, *, status=200, **extra):
     page = selectors.swap_list_page(request.user, timezone.localdate())
-    context = {"page": page, "can_manage": access.can_manage_swap_lists(request.user),
-               "pair_form": forms.SwapPairForm(), "group_form": forms.IdenticalGroupForm(),
-               "import_form": forms.SwapListImportForm(), **extra}
+    context = {"page": page, "can_manage": access.can_manage_swap_lists(request.user), **extra}
     return render(request, "harvesting/swaplist.html", context, status=status)
 
 

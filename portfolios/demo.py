@@ -93,7 +93,7 @@ FULL = Slice(
     prices_to=date(2021, 4, 21),
     buy_day=date(2020, 1, 2),
     replay_from=date(2020, 1, 3),
-    replay_to=date(2020, 6, 30),
+    replay_to=date(2021, 3, 3),
 )
 SMALL = Slice(
     name="small",
@@ -331,12 +331,11 @@ def _held(household: Household, account: str) -> dict[str, Decimal]:
 
     from portfolios.models import Lot
 
-    return {
-        symbol: qty
-        for symbol, qty in Lot.objects.filter(household=household, account__code=account)
+    return dict(
+        Lot.objects.filter(household=household, account__code=account)
         .values("security__symbol").annotate(q=Sum("quantity"))
         .values_list("security__symbol", "q")
-    }
+    )
 
 
 def _decide(proposal, actor, day: date, stats: ReplayStats) -> None:
@@ -490,15 +489,18 @@ def load_demo(*, small: bool = False, progress: Callable[[str], None] = lambda _
     timer.lap("Holbrook scan")
 
     by_status: dict[str, int] = defaultdict(int)
-    for status in Proposal.objects.filter(household__key__in=REPLAY_KEYS).values_list("status", flat=True):
-        by_status[status] += 1
+    for kind, status in Proposal.objects.filter(household__key__in=REPLAY_KEYS).values_list(
+        "kind", "status"
+    ):
+        by_status[f"{kind.replace('_', ' ')} {status}"] += 1
     report = [
         f"demo ({slice_.name}): {Household.objects.count()} households, "
         f"{len(held_stocks(market, slice_))} stocks held by Whitfield, "
         f"replay {slice_.replay_from.isoformat()} → {slice_.replay_to.isoformat()}",
-        f"  replay: {stats.proposals} proposals ({', '.join(f'{n} {s}' for s, n in sorted(by_status.items()))}); "
-        f"{stats.swap_backs_executed} swap backs executed; {stats.reinvestments} dividend "
-        f"reinvestments; {stats.payroll_buys} 401(k) payroll buys; {stats.alerts} wash-sale alerts",
+        f"  replay: {stats.proposals} harvest proposals from the nightly scans; proposals by "
+        f"kind and status: {', '.join(f'{n} {s}' for s, n in sorted(by_status.items()))}",
+        f"  {stats.reinvestments} dividend reinvestments, {stats.payroll_buys} 401(k) payroll "
+        f"buys, {stats.alerts} wash-sale alerts",
         "time:",
         *timer.lines(),
         f"demo logins (password {DEMO_PASSWORD!r}):",

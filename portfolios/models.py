@@ -53,17 +53,22 @@ class PriceQuerySet(models.QuerySet):
         return self.aggregate(d=models.Max("date"))["d"]
 
     def closes_on(self, day, security_ids=None) -> dict[int, Decimal]:
-        """{security_id: close} of the last close on or before `day`, per security."""
-        qs = self.filter(date__lte=day)
+        """{security_id: close} of the last close on or before `day`, per security.
+
+        One query: a correlated subquery on the (security, date) unique index.
+        """
+        latest = (
+            Price.objects.filter(security_id=models.OuterRef("security_id"), date__lte=day)
+            .order_by("-date")
+            .values("date")[:1]
+        )
+        qs = self.filter(date=models.Subquery(latest))
         if security_ids is not None:
-            qs = qs.filter(security_id__in=security_ids)
-        latest = qs.values("security_id").annotate(d=models.Max("date"))
-        wanted = Q()
-        for row in latest:
-            wanted |= Q(security_id=row["security_id"], date=row["d"])
-        if not latest:
-            return {}
-        return dict(self.filter(wanted).values_list("security_id", "close"))
+            ids = sorted(set(security_ids))
+            if not ids:
+                return {}
+            qs = qs.filter(security_id__in=ids)
+        return dict(qs.values_list("security_id", "close"))
 
 
 class Price(models.Model):

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
-
 from advisors.models import AuditEvent, Household
 from portfolios.models import Lot, Price, RealizedSale, ScheduledPurchase, TaxProfile
 from portfolios.taxlots.holding import term as holding_term
@@ -24,21 +22,8 @@ from portfolios.taxlots.values import LONG
 
 
 def closes_on(day: date, security_ids) -> dict[int, Decimal]:
-    """{security_id: last close on or before `day`} — `PriceQuerySet.closes_on`'s answer in
-    one query: a correlated subquery on the (security, date) unique index, instead of one
-    OR-ed condition per security (whose construction grows quadratically)."""
-    ids = sorted(set(security_ids))
-    if not ids:
-        return {}
-    latest = (
-        Price.objects.filter(security_id=OuterRef("security_id"), date__lte=day)
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    return dict(
-        Price.objects.filter(security_id__in=ids, date=Subquery(latest))
-        .values_list("security_id", "close")
-    )
+    """{security_id: last close on or before `day`} (`PriceQuerySet.closes_on`)."""
+    return Price.objects.closes_on(day, security_ids)
 
 
 @dataclass

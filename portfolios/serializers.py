@@ -189,14 +189,14 @@ TAX_CALC_INPUT_SCHEMA = {
                      "head_of_household"],
         },
         "year": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
-        **{
-            name: DECIMAL_INPUT
-            for name in (
+        **dict.fromkeys(
+            (
                 "st_gains", "st_losses", "lt_gains", "lt_losses", "carryforward_st",
                 "carryforward_lt", "ordinary_rate", "lt_rate", "st_rate", "taxable_income",
                 "magi", "net_investment_income", "ordinary_taxable_income", "lt_gain",
-            )
-        },
+            ),
+            DECIMAL_INPUT,
+        ),
     },
 }
 

@@ -137,6 +137,14 @@ class Forms:
         return {} if self.netting.worksheet is None else worksheet_lines(self.netting.worksheet)
 
     @property
+    def parts(self) -> tuple[Part, Part]:
+        return self.part_i, self.part_ii
+
+    @property
+    def row_count(self) -> int:
+        return len(self.part_i.rows) + len(self.part_ii.rows)
+
+    @property
     def washed_rows(self) -> int:
         return sum(1 for r in self.part_i.rows + self.part_ii.rows if r.code == "W")
 
@@ -209,7 +217,7 @@ def form_8949_csv(forms: Forms) -> str:
 
 
 def schedule_d_lines(forms: Forms) -> list[tuple[str, str, Decimal | None]]:
-    """(line, label, amount) of Schedule D as filled in, then the carryover worksheet."""
+    """(line, label, amount) of Schedule D as filled in (None: a line left blank)."""
     sd = forms.netting.schedule_d
     i, ii = forms.part_i.totals, forms.part_ii.totals
     lines: list[tuple[str, str, Decimal | None]] = [
@@ -225,9 +233,13 @@ def schedule_d_lines(forms: Forms) -> list[tuple[str, str, Decimal | None]]:
         ("21", "Capital loss allowed this year (line 16 loss, up to the limit)",
          sd.line_21 if sd.line_16 < 0 else None),
     ]
-    for name, value in forms.worksheet_lines.items():
-        lines.append((f"worksheet {name.upper()}", WORKSHEET_LABELS[name], value))
     return lines
+
+
+def worksheet_rows(forms: Forms) -> list[tuple[str, str, Decimal]]:
+    """(line, label, amount) of the Capital Loss Carryover Worksheet, skipped lines left out."""
+    return [(name.upper(), WORKSHEET_LABELS[name], value)
+            for name, value in forms.worksheet_lines.items()]
 
 
 WORKSHEET_LABELS = {
@@ -253,6 +265,8 @@ def schedule_d_csv(forms: Forms) -> str:
     writer.writerow(["line", "description", "amount"])
     for line, label, amount in schedule_d_lines(forms):
         writer.writerow([line, label, "" if amount is None else fmt_money(amount)])
+    for line, label, amount in worksheet_rows(forms):
+        writer.writerow([f"worksheet {line}", label, fmt_money(amount)])
     return out.getvalue()
 
 

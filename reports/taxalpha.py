@@ -15,7 +15,8 @@ Rules (TAX_RULES.md §7, FORMATS.md §6):
   ($3,000 / $1,500 cap, R7.3); carried forward = carryovers out with − without. The three
   add up to the allowed harvested losses.
 * **Basis points** = tax saved / the average month-end market value of the household's
-  taxable accounts over the months of the year elapsed (months with no value left out).
+  taxable accounts over the months of the year elapsed (months without a close for every
+  holding in the month before their end are left out).
 * **Basis reset and deferral.** A harvest buys the replacement at about the sale price, so
   its basis is lower by the allowed loss: selling it later realizes that much more gain.
   Future tax = reset × the long-term rate; its present value = future tax / (1 + r)^n at a
@@ -54,6 +55,7 @@ DEFAULT_DISCOUNT_RATE = Decimal("0.05")
 DEFAULT_HORIZON_YEARS = 10
 TOP_RATES = (Decimal("0.37"), Decimal("0.408"), Decimal("0.238"))  # as the harvest engine
 FILL_WINDOW_DAYS = 7  # a harvest's fills are dated from its as-of date to a week after
+PRICE_STALE_DAYS = 31  # a month-end value uses closes of the month before it, no older
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -267,7 +269,7 @@ def deferral(basis_reset: Decimal, rates: Rates, assumptions: Assumptions) -> De
     >>> d = deferral(Decimal(74000), Rates(Decimal("0.37"), Decimal("0.408"),
     ...              Decimal("0.238"), "profile"), Assumptions(Decimal("0.05"), 10))
     >>> d.future_tax, round(d.present_value, 2), round(d.deferral_value, 2)
-    (Decimal('17612.000'), Decimal('10812.41'), Decimal('6799.59'))
+    (Decimal('17612.000'), Decimal('10812.24'), Decimal('6799.76'))
     """
     reset = max(ZERO, basis_reset)
     future = reset * rates.lt
@@ -514,8 +516,9 @@ def taxable_month_values(
 
     Holdings at a date are the signed sum of the taxable accounts' transactions up to it
     (BUY, REINVEST and TRANSFER_IN add, SELL removes); each is valued at its latest close
-    on or before the month end (the last month stops at `through`). A month in which a
-    holding has no close at all has no value (None). 1 + 12 queries.
+    in the month before the month end (the last month stops at `through`). A month in which
+    any holding lacks such a close has no value (None): a stale price would mislead.
+    2 queries.
     """
     from portfolios.models import Price, Transaction
 
@@ -525,10 +528,16 @@ def taxable_month_values(
             household_id__in=household_ids, account__type="taxable", date__lte=date(year, 12, 31)
         ).order_by("date", "seq").values_list("household_id", "security_id", "action", "quantity", "date")
     )
-    ids = sorted({m[1] for m in moves})
     out: dict[int, dict[int, Decimal | None]] = {hid: {} for hid in household_ids}
-    if not moves:
+    if not moves or last < 1:
         return out
+    ids = sorted({m[1] for m in moves})
+    first = date(year, 1, 1) - timedelta(days=PRICE_STALE_DAYS)
+    series: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for sid, day, close in Price.objects.filter(
+        security_id__in=ids, date__range=(first, min(through, date(year, 12, 31)))
+    ).order_by("date").values_list("security_id", "date", "close"):
+        series[sid].append((day, close))
     for month in range(1, last + 1):
         end = min(_month_end(year, month), through)
         held: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
@@ -536,14 +545,17 @@ def taxable_month_values(
             if day > end:
                 break
             held[hid][sid] += -qty if action == "SELL" else qty
-        closes = Price.objects.closes_on(end, ids)
+        closes = {}
+        for sid in ids:
+            recent = [c for d, c in series.get(sid, ()) if end - timedelta(days=PRICE_STALE_DAYS) <= d <= end]
+            if recent:
+                closes[sid] = recent[-1]
         for hid in household_ids:
             positions = {sid: q for sid, q in held.get(hid, {}).items() if q > 0}
-            if not positions:
+            if not positions or any(sid not in closes for sid in positions):
                 out[hid][month] = None
                 continue
-            priced = [q * closes[sid] for sid, q in positions.items() if sid in closes]
-            out[hid][month] = sum(priced, ZERO) if priced else None
+            out[hid][month] = sum((q * closes[sid] for sid, q in positions.items()), ZERO)
     return out
 
 

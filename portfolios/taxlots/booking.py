@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cmp_to_key
+from fractions import Fraction
 from typing import Protocol, TypeVar
 
 from portfolios.taxlots.money import ZERO, fmt_qty
@@ -63,20 +63,21 @@ class _HasQuantity(Protocol):
 
 
 L = TypeVar("L", bound=_HasQuantity)
+L_co = TypeVar("L_co", bound=_HasQuantity, covariant=True)
 
 
-class LotSource(Protocol[L]):
+class LotSource(Protocol[L_co]):
     """The open lots of one position (account × symbol), walkable in three orders."""
 
-    def in_purchase_order(self) -> Iterable[L]:
+    def in_purchase_order(self) -> Iterable[L_co]:
         """C8 original purchase order; within a purchase the replacement part first (C7)."""
         ...
 
-    def highest_basis_first(self) -> Iterable[L]:
+    def highest_basis_first(self) -> Iterable[L_co]:
         """Highest per-share adjusted basis first; ties in purchase order."""
         ...
 
-    def acquired_on(self, day: date) -> Iterable[L]:
+    def acquired_on(self, day: date) -> Iterable[L_co]:
         """The lots whose purchase (acquisition) date is `day`, in purchase order."""
         ...
 
@@ -221,14 +222,11 @@ class LotList(Sequence[T]):
         return self._lots
 
     def highest_basis_first(self) -> Iterable[T]:
-        # Per-share basis compared exactly by cross-multiplication: a/q > b/r ⟺ a·r > b·q.
-        # sorted() is stable, so equal bases keep purchase order.
-        def cmp(x: T, y: T) -> int:
-            left = x.cost_basis * y.quantity
-            right = y.cost_basis * x.quantity
-            return -1 if left > right else (1 if left < right else 0)
-
-        return sorted((lot for lot in self._lots if lot.quantity > ZERO), key=cmp_to_key(cmp))
+        # exact per-share basis; sorted() is stable, so equal bases keep purchase order
+        return sorted(
+            (lot for lot in self._lots if lot.quantity > ZERO),
+            key=lambda lot: -Fraction(lot.cost_basis) / Fraction(lot.quantity),
+        )
 
     def acquired_on(self, day: date) -> Iterable[T]:
         return [lot for lot in self._lots if lot.purchase_date == day]

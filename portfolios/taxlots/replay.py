@@ -35,11 +35,28 @@ Worked example (WS-01, Pub. 550 Example 1)::
 The 03-25 purchase is 15 days after the sale, so it replaces all 100 shares; the start is
 01-21 = 03-25 − (03-10 − 01-06) days (R4.3: bought after the sale).
 
+    >>> from portfolios.taxlots.values import AccountRef, Txn
+    >>> d, q = date.fromisoformat, Decimal
+    >>> result = replay([AccountRef("P-TAX")], [
+    ...     Txn(0, d("2025-01-06"), "P-TAX", "BUY", "X", q(100), q("10.00")),
+    ...     Txn(1, d("2025-03-10"), "P-TAX", "SELL", "X", q(100), q("7.50")),
+    ...     Txn(2, d("2025-03-25"), "P-TAX", "BUY", "X", q(100), q("8.00")),
+    ... ])
+    >>> row, = result.form_8949
+    >>> row.adjustment_code, row.adjustment_amount, row.gain_loss, row.term
+    ('W', Decimal('250.00'), Decimal('0.00'), 'short')
+    >>> lot, = result.open_lots
+    >>> lot.quantity, lot.cost_basis, lot.acquired
+    (Decimal('100'), Decimal('1050.00'), datetime.date(2025, 1, 21))
+
 Exactness: quantities and prices are multiplied and added exactly. Amounts spread over
 shares (purchase fees, a transfer's total basis, a disallowed loss, SELL fees) are
 allocated *cumulatively*: the part for shares [a, b) of a whole of n shares is
 ``F(b) − F(a)`` with ``F(x) = total·x/n`` quantized to 1e-12 (``F(n) = total``), so any
-split of a lot sums exactly to the whole and nothing is created or lost.
+split of a lot sums exactly to the whole and nothing is created or lost. Decisions never
+depend on that 1e-12 grid: each piece also carries its exact per-share adjusted basis as a
+`Fraction`, which decides gain or loss (R1.3), orders HIFO and tells which pieces of a
+purchase agree on per-share basis (C7).
 
 Errors are returned as `ReplayError(seq, field, message)` values; the offending
 transaction is skipped and the replay continues.
@@ -51,11 +68,14 @@ costs O(log n + pieces touched); FIFO walks from a moving head and HIFO keeps a 
 
 from __future__ import annotations
 
+import gc
 import heapq
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from itertools import count
 
 from portfolios.taxlots.booking import BookingError, book
@@ -147,7 +167,12 @@ class _Acq:
             self.purchase_date = t.date
             self.price = _dec(t.price)
             self.lump = _dec(t.fees)
-        self.base_rate: Decimal = self.price + self.lump / self.quantity
+        # exact per-share cost (R3.1), the HIFO / C7 key of the purchase's clean shares
+        self.base_rate: Fraction = (
+            Fraction(self.price) + Fraction(self.lump) / Fraction(self.quantity)
+            if self.lump
+            else Fraction(self.price)
+        )
         self.free: Decimal = self.quantity
         self.index: _Index | None = None
         self.ix = -1
@@ -180,7 +205,7 @@ class _Piece:
 
     def __init__(
         self, acq: _Acq, lo: Decimal, quantity: Decimal, start: date, broker_start: date,
-        rate: Decimal, used: bool = False, adj: Decimal = ZERO,
+        rate: Fraction, used: bool = False, adj: Decimal = ZERO,
         adj_lo: Decimal = ZERO, adj_qty: Decimal = ZERO,
     ) -> None:
         self.acq = acq
@@ -188,7 +213,7 @@ class _Piece:
         self.quantity = quantity
         self.start = start
         self.broker_start = broker_start
-        self.rate = rate  # per-share adjusted basis, HIFO and C7 merge key
+        self.rate = rate  # exact per-share adjusted basis: HIFO order and C7 merge key
         self.used = used
         self.adj = adj
         self.adj_lo = adj_lo
@@ -270,7 +295,7 @@ class _Position:
         self.head = 0  # acqs before head are fully sold
         self.by_date: dict[date, list[_Acq]] = {}
         self.hifo = hifo
-        self.heap: list[tuple[Decimal, date, int, Decimal, int, int, _Piece]] = []
+        self.heap: list[tuple[Fraction, date, int, Decimal, int, int, _Piece]] = []
         self.open_qty = ZERO
 
     def add(self, acq: _Acq) -> None:
@@ -341,7 +366,7 @@ def _groups(identical_groups: Iterable[Iterable[str]]) -> dict[str, str]:
         return s
 
     for group in identical_groups:
-        members = [s for s in group]
+        members = list(group)
         for s in members:
             find(s)
         for s in members[1:]:
@@ -455,12 +480,12 @@ class _Replay:
         for index in self.indexes.values():
             index.seal()
 
-        for t, acq in plan:
-            if acq is None:
+        for t, source in plan:
+            if source is None:
                 self.sell(t)
             else:
-                acq.held = True
-                acq.position.add(acq)  # type: ignore[union-attr]
+                source.held = True
+                source.position.add(source)  # type: ignore[union-attr]
 
         self.errors.sort(key=lambda e: e.seq)
         return ReplayResult(
@@ -487,6 +512,8 @@ class _Replay:
 
         taxable = account.type == TAXABLE
         price, fees, total = _dec(t.price), _dec(t.fees), _dec(t.quantity)
+        # exact net proceeds per share: decides loss or gain (R1.3) free of allocation noise
+        per_share = Fraction(price) - Fraction(fees) / Fraction(total) if fees else Fraction(price)
         sold_so_far = ZERO
         fee_before = ZERO
         for piece in removed:  # R2.1: losses in the order the pieces were removed
@@ -498,8 +525,9 @@ class _Replay:
             basis = piece.basis()
             matches: tuple[WashMatch, ...] = ()
             adjustment = ZERO
-            if taxable and basis > proceeds:  # R1.3 / R1.6: only taxable losses wash
-                matches = self.wash(t, piece, basis - proceeds)
+            if taxable and piece.rate > per_share:  # R1.3 / R1.6: only taxable losses wash
+                loss = basis - proceeds if basis > proceeds else ZERO
+                matches = self.wash(t, piece, loss, piece.rate - per_share)
                 for m in matches:
                     adjustment += m.disallowed
             acq = piece.acq
@@ -551,7 +579,8 @@ class _Replay:
             piece.ver += 1
             pos.push(piece)
 
-    def wash(self, t: Txn, sold: _Piece, loss: Decimal) -> tuple[WashMatch, ...]:
+    def wash(self, t: Txn, sold: _Piece, loss: Decimal, loss_per_share: Fraction
+             ) -> tuple[WashMatch, ...]:
         """Match a loss piece against replacement shares (R2.2-R2.5); disallow L×m/q."""
         index = self.indexes.get(self.group_of.get(t.symbol, t.symbol))
         if index is None:
@@ -577,7 +606,7 @@ class _Replay:
             upto = _alloc(loss, matched, q)  # R2.3 cumulative: parts sum to L exactly
             disallowed = upto - disallowed_before
             disallowed_before = upto
-            self.replace(rep, m, disallowed, sold, t.date)
+            self.replace(rep, m, disallowed, loss_per_share, sold, t.date)
             matches.append(WashMatch(
                 replacement_account=rep.account,
                 replacement_symbol=rep.symbol,
@@ -590,8 +619,8 @@ class _Replay:
             i = index.find(i)
         return tuple(matches)
 
-    def replace(self, rep: _Acq, m: Decimal, disallowed: Decimal, sold: _Piece,
-                sale_date: date) -> None:
+    def replace(self, rep: _Acq, m: Decimal, disallowed: Decimal, loss_per_share: Fraction,
+                sold: _Piece, sale_date: date) -> None:
         """Turn `m` free shares of `rep` into a replacement piece (R3.1-R3.3, R4.3, C7)."""
         # Free shares are always the purchase's last piece: used parts are split off its
         # front (C7: the replacement part counts first) and sales take from the front.
@@ -603,7 +632,7 @@ class _Replay:
             broker = broker_tacked_start(sold_start=sold.broker_start, sale_date=sale_date,
                                          replacement_date=rep.date)
             adj = disallowed
-            rate = rep.base_rate + disallowed / m
+            rate = rep.base_rate + loss_per_share
         else:  # R3.2 / C5 / C6: no basis increase, no tacking; the shares are used (R2.4)
             start = broker = rep.purchase_date
             adj = ZERO
@@ -632,7 +661,7 @@ class _Replay:
         for (account, symbol) in sorted(self.positions):
             pos = self.positions[(account, symbol)]
             for acq in pos.acqs[pos.head:]:
-                merged: dict[tuple[date, Decimal], list[Decimal]] = {}
+                merged: dict[tuple[date, Fraction], list[Decimal]] = {}
                 for piece in acq.pieces:
                     acc = merged.setdefault((piece.start, piece.rate), [ZERO, ZERO, ZERO])
                     acc[0] += piece.quantity
@@ -657,7 +686,26 @@ def replay(
     `identical_groups` lists symbols treated as substantially identical (R1.5); a symbol
     in no group is identical only to itself. Problems come back in `errors`.
     """
-    with localcontext() as ctx:  # a copy: keeps the caller's traps (FloatOperation)
+    with localcontext() as ctx, _cyclic_gc_paused():  # a copy: keeps the caller's traps
         ctx.prec = _PRECISION
         ctx.rounding = ROUND_HALF_EVEN
         return _Replay(accounts, identical_groups).run(transactions)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while replaying.
+
+    The replay allocates tens of thousands of objects that all live until it returns and
+    makes no garbage cycles meanwhile, so the collector's full passes would only rescan
+    them again and again (time growing faster than n log n). Memory is unaffected; the
+    collector runs again as soon as the replay returns.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -16,7 +16,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import resolve
+from rest_framework.authtoken.models import Token
 
+from advisors.models import AuditEvent
+from harvesting.models import HarvestRun
 from tests.api import world as W
 from tests.support import holbrook
 
@@ -79,6 +82,7 @@ class Row:
     body: object = None
     scoped_list: bool = False  # results carry households: check them against SCOPE
     prepare: Callable | None = None
+    audit: str | None = None  # writes: the audit verb a success records ("-": not a write)
     note: str = field(default="", compare=False)
 
     @property
@@ -95,7 +99,8 @@ ROWS = [
     Row("GET", "/api/v1/households/", signed_in(200), scoped_list=True),
     Row("GET", "/api/v1/households/{household}/", read_own()),
     Row("POST", "/api/v1/household-imports/", statuses(401, 200, 403, 403, 403, 200),
-        body=W.HOLBROOK, note="replaces holbrook: its advisor and admins only"),
+        body=W.HOLBROOK, audit="household.replaced",
+        note="replaces holbrook: its advisor and admins only"),
     Row("GET", "/api/v1/accounts/", signed_in(200), scoped_list=True),
     Row("GET", "/api/v1/accounts/{account}/", read_own()),
     Row("GET", "/api/v1/lots/", signed_in(200), scoped_list=True),
@@ -104,25 +109,32 @@ ROWS = [
     Row("GET", "/api/v1/realized-sales/{realized}/", read_own()),
     Row("GET", "/api/v1/proposals/", signed_in(200), scoped_list=True),
     Row("GET", "/api/v1/proposals/{proposal}/", read_own()),
-    Row("POST", "/api/v1/proposals/{proposal}/approve/", act_own(200), body={}),
-    Row("POST", "/api/v1/proposals/{proposal}/reject/", act_own(200), body={"comment": "wait"}),
+    Row("POST", "/api/v1/proposals/{proposal}/approve/", act_own(200), body={},
+        audit="proposal.approved"),
+    Row("POST", "/api/v1/proposals/{proposal}/reject/", act_own(200), body={"comment": "wait"},
+        audit="proposal.rejected"),
     Row("POST", "/api/v1/proposals/{proposal}/legs/{leg}/exclude/", act_own(200),
-        body={"excluded": True}),
+        body={"excluded": True}, audit="proposal.leg_excluded"),
     Row("POST", "/api/v1/proposals/{proposal}/fills/", act_own(200), body={},
-        prepare=approve_first, note="demo fills of the approved proposal"),
+        prepare=approve_first, audit="proposal.executed",
+        note="demo fills of the approved proposal"),
     Row("GET", "/api/v1/runs/", advisors_and_admins(200)),
     Row("GET", "/api/v1/runs/{run}/", advisors_and_admins(200)),
-    Row("POST", "/api/v1/runs/", advisors_and_admins(201), body={"as_of": "2026-10-15"}),
+    Row("POST", "/api/v1/runs/", advisors_and_admins(201), body={"as_of": "2026-10-15"},
+        audit="-", note="recorded as the run itself: started_by, trigger=api (checked)"),
     Row("GET", "/api/v1/swap-list/", advisors_and_admins(200)),
-    Row("PUT", "/api/v1/swap-list/", admins_only(200), body=holbrook.SWAP_LIST),
+    Row("PUT", "/api/v1/swap-list/", admins_only(200), body=holbrook.SWAP_LIST,
+        audit="swap_list.imported"),
     Row("GET", "/api/v1/swap-pairs/", advisors_and_admins(200)),
     Row("POST", "/api/v1/swap-pairs/", admins_only(201),
-        body={"from_symbol": "EFA", "to_symbol": "VEA", "rank": 2}),
+        body={"from_symbol": "EFA", "to_symbol": "VEA", "rank": 2}, audit="swap_pair.added"),
     Row("GET", "/api/v1/swap-pairs/{pair}/", advisors_and_admins(200)),
-    Row("DELETE", "/api/v1/swap-pairs/{pair}/", admins_only(204)),
-    Row("POST", "/api/v1/tax-calc/netting/", signed_in(200), body=NETTING),
-    Row("POST", "/api/v1/tokens/quinn/", admins_only(201)),
-    Row("DELETE", "/api/v1/tokens/quinn/", admins_only(204)),
+    Row("DELETE", "/api/v1/swap-pairs/{pair}/", admins_only(204), audit="swap_pair.removed"),
+    Row("POST", "/api/v1/tax-calc/netting/", signed_in(200), body=NETTING, audit="-",
+        note="a calculation: writes nothing"),
+    Row("POST", "/api/v1/tokens/quinn/", admins_only(201), audit="api_token.issued"),
+    Row("DELETE", "/api/v1/tokens/quinn/", admins_only(204), audit="api_token.revoked",
+        prepare=lambda world: Token.objects.create(user=W.user(ADV))),
 ]
 CASES = [(row, persona) for row in ROWS for persona in W.PERSONAS]
 
@@ -163,6 +175,11 @@ def test_api_access(world, row, persona):
     if expected >= 400:
         assert response["Content-Type"].startswith("application/json")
         assert json.loads(body)["message"]
+    if row.audit not in (None, "-") and expected < 300:
+        assert AuditEvent.objects.filter(verb=row.audit, actor=W.user(persona)).exists()
+    if row.method == "POST" and row.url == "/api/v1/runs/" and expected == 201:
+        run = HarvestRun.objects.get(pk=response.json()["id"])
+        assert (run.started_by, run.trigger) == (W.user(persona), "api")
     if row.scoped_list and expected == 200:
         results = response.json()["results"]
         seen = {r.get("household", r.get("key")) for r in results}
@@ -196,6 +213,8 @@ def test_every_api_endpoint_has_rows_for_every_persona():
     assert not missing, f"API endpoints without access-matrix rows: {sorted(missing)}"
     assert covered <= api_routes(), sorted(covered - api_routes())
     assert all(set(row.expect) == set(W.PERSONAS) for row in ROWS)
+    unaudited = [row.id for row in ROWS if row.method != "GET" and row.audit is None]
+    assert not unaudited, f"say which audit verb these writes record: {unaudited}"
 
 
 def test_an_unknown_api_path_is_a_json_404(world):

@@ -39,7 +39,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-EXAMPLES_PER_OPERATION = 6
+EXAMPLES_PER_OPERATION = 10
 
 
 def test_the_schema_is_openapi_3_and_lists_every_endpoint():

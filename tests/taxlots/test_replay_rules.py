@@ -340,6 +340,24 @@ def test_c6_spouse_ira_purchase_triggers_like_spouse_and_adds_no_basis():
     _assert_lost_for_good(r, "S-IRA")
 
 
+def test_r2_6_code_w_stays_when_the_loss_is_lost_for_good():
+    r = _retirement_case("account P-IRA primary traditional_ira\n", "P-IRA")
+    (sale,) = r.form_8949
+    assert (sale.adjustment_code, sale.adjustment_amount, sale.gain_loss) == ("W", 400, 0)
+
+
+def test_r1_4_another_taxable_account_of_the_taxpayer_washes():
+    """Any account of the taxpayer, at any broker (brokers only see their own account)."""
+    r = run(TAX + """
+        account P-TAX2 primary taxable
+        2025-01-06 P-TAX  BUY  X 100 @ 10.00
+        2025-03-10 P-TAX  SELL X 100 @ 7.50
+        2025-03-25 P-TAX2 BUY  X 100 @ 8.00
+    """)
+    assert rows(r)[0].endswith("W 250.00 gain 0.00 short")
+    assert lots(r) == ["P-TAX2 X 100 basis 1050.00 acq 2025-01-21"]
+
+
 def test_r1_4_retirement_replacement_partly_used_is_one_plain_lot_c7():
     """150 IRA shares, 100 of them used as replacements: one lot, plain cost and date."""
     r = run(TAX + """

@@ -26,11 +26,12 @@ RUN = lambda w: {"pk": w.run.pk}  # noqa: E731
 PAIR = lambda w: {"pk": w.pair.pk}  # noqa: E731
 GROUP = lambda w: {"pk": w.group.pk}  # noqa: E731
 NONE = lambda w: {}  # noqa: E731
+A_YEAR = lambda w: {"key": w.a.key, "year": w.as_of.year}  # noqa: E731
 
 
 def row(alice, bob, charlie, dana, admin, anonymous=LOGIN):
-    return dict(anonymous=anonymous, alice=alice, bob=bob, charlie=charlie, dana=dana,
-                admin=admin)
+    return {"anonymous": anonymous, "alice": alice, "bob": bob, "charlie": charlie,
+            "dana": dana, "admin": admin}
 
 
 #                    method, kwargs, data, expected per persona
@@ -66,6 +67,17 @@ MATRIX = {
     "identical_group_add": ("get", NONE, {}, row(403, 403, 403, 403, 200)),
     "identical_group_edit": ("get", GROUP, {}, row(403, 403, 403, 403, 200)),
     "identical_group_delete": ("post", GROUP, {}, row(403, 403, 403, 403, P)),
+    # reports/report_urls.py (tax alpha, tax forms, planning): read pages of a household
+    "report_book": ("get", NONE, {}, row(200, 200, 403, 403, 200)),
+    "report_tax_alpha": ("get", A_KEY, {}, row(200, 404, 200, 404, 200)),
+    "report_tax_forms_latest": ("get", A_KEY, {}, row(200, 404, 200, 404, 200)),
+    "report_tax_forms": ("get", A_YEAR, {}, row(200, 404, 200, 404, 200)),
+    "report_form_8949_csv": ("get", A_YEAR, {}, row(200, 404, 200, 404, 200)),
+    "report_schedule_d_csv": ("get", A_YEAR, {}, row(200, 404, 200, 404, 200)),
+    "planning_index": ("get", A_KEY, {}, row(200, 404, 200, 404, 200)),
+    "planning_raise_cash": ("get", A_KEY, {}, row(200, 404, 200, 404, 200)),
+    "planning_charitable_gift": ("get", A_KEY, {}, row(200, 404, 200, 404, 200)),
+    "planning_asset_location": ("get", A_KEY, {}, row(200, 404, 200, 404, 200)),
 }
 NOT_IN_MATRIX: set[str] = set()  # every page is here (the API: tests/api/test_access_matrix.py)
 

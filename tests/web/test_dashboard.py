@@ -128,3 +128,19 @@ def test_dashboard_of_a_2000_lot_household_renders_under_300ms(world, as_user):
         assert response.status_code == 200
     assert b"2000 lots" in response.content
     assert min(timings) < 0.3, timings
+
+
+def test_run_detail_query_count(world, as_user, django_assert_max_num_queries):
+    from advisors.models import Household
+    from harvesting.models import HarvestRunItem
+
+    households = Household.objects.bulk_create(
+        [Household(key=f"many-{i}", name=f"Many {i}", advisor=world.admin) for i in range(120)]
+    )
+    HarvestRunItem.objects.bulk_create(
+        [HarvestRunItem(run=world.run, household=h, status="done") for h in households]
+    )
+    client = as_user("admin")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("run_detail", kwargs={"pk": world.run.pk}))
+    assert response.content.count(b"badge done") >= 120

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from advisors.models import AuditEvent
 from harvesting.models import HarvestPolicy
-from portfolios.selectors import closes_on
 from portfolios.models import Price
+from portfolios.selectors import closes_on
 from tests.support import bulk
 from tests.support import factories as f
 from tests.web.conftest import HTMX
@@ -98,10 +98,15 @@ def test_household_page_query_count_is_flat_in_lots(world, as_user, django_asser
     assert response.status_code == 200 and response.content.count(b'class="lot"') == 600
 
 
-def test_closes_on_agrees_with_the_price_queryset(world):
+def test_closes_on_takes_the_last_close_on_or_before_the_day(world):
     voo = f.SecurityFactory(symbol="VOO")
     f.PriceFactory(security=voo, date=world.as_of.replace(day=1) if world.as_of.day > 1
                    else world.as_of, close="1.00")
     ids = list(Price.objects.values_list("security_id", flat=True).distinct())
     for day in (world.as_of, world.as_of.replace(day=1)):
-        assert closes_on(day, ids) == Price.objects.closes_on(day, ids)
+        expected = {}
+        for security_id, _, close in sorted(
+            Price.objects.filter(date__lte=day).values_list("security_id", "date", "close")
+        ):
+            expected[security_id] = close  # sorted by date: the last one wins
+        assert closes_on(day, ids) == {k: v for k, v in expected.items() if k in ids}

@@ -40,7 +40,8 @@ CANDIDATES = {
     "Real Estate": "AMT PLD CCI EQIX SPG PSA O WELL AVB EQR",
     "Materials": "LIN ECL APD NEM FCX NUE PPG IP VMC MLM DD",
 }
-ETFS = "SPY VTI EFA VEU AGG BND VNQ IYR IWM IWN EEM TIP IEF LQD".split()
+ETFS = ["SPY", "VTI", "EFA", "VEU", "AGG", "BND", "VNQ", "IYR", "IWM", "IWN", "EEM", "TIP",
+        "IEF", "LQD"]
 
 # Tax character of what a fund pays (asset-location advice, FORMATS.md §3b): written by
 # hand from the funds' asset classes. Bonds pay interest taxed as ordinary income; REITs
@@ -94,8 +95,10 @@ def trailing_yield_etf(series: list[tuple[str, str, str]]) -> Decimal:
 
 
 def main(source: Path) -> None:
-    universe = {r["symbol"]: r for r in csv.DictReader(open(source / "stock_universe_2021.csv"))}
-    actions = list(csv.DictReader(open(source / "corporate_actions_sp500_alphavantage.csv")))
+    with open(source / "stock_universe_2021.csv", newline="") as handle:
+        universe = {r["symbol"]: r for r in csv.DictReader(handle)}
+    with open(source / "corporate_actions_sp500_alphavantage.csv", newline="") as handle:
+        actions = list(csv.DictReader(handle))
     splits = {a["symbol"] for a in actions
               if START <= a["date"] <= END and Decimal(a["split_ratio"]) != 1}
     wanted = {s for names in CANDIDATES.values() for s in names.split()}
