@@ -39,14 +39,14 @@ POLICY = Policy()
 
 
 def tax(**changes) -> TaxContext:
-    values = dict(
-        filing_status="married_filing_jointly",
-        realized_st_gains=D(0), realized_st_losses=D(0),
-        realized_lt_gains=D(0), realized_lt_losses=D(0),
-        outside_st_gains=D(0), outside_lt_gains=D(0),
-        carryforward_st=D(0), carryforward_lt=D(0),
-        ordinary_rate=D("0.37"), st_rate=D("0.408"), lt_rate=D("0.238"),
-    )
+    values = {
+        "filing_status": "married_filing_jointly",
+        "realized_st_gains": D(0), "realized_st_losses": D(0),
+        "realized_lt_gains": D(0), "realized_lt_losses": D(0),
+        "outside_st_gains": D(0), "outside_lt_gains": D(0),
+        "carryforward_st": D(0), "carryforward_lt": D(0),
+        "ordinary_rate": D("0.37"), "st_rate": D("0.408"), "lt_rate": D("0.238"),
+    }
     values.update(changes)
     return TaxContext(**values)
 

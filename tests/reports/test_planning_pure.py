@@ -15,7 +15,6 @@ from harvesting.engine.values import Policy
 from reports import planning
 from reports.planning import AssetInfo
 from tests.reports.report_builders import (
-    AS_OF,
     POLICY,
     SWAPS,
     D,

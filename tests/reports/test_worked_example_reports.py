@@ -105,7 +105,7 @@ def test_form_8949_and_schedule_d_of_the_worked_example(household):
     lines = {line: amount for line, _, amount in schedule_d.schedule_d_lines(forms)}
     assert (lines["8b"], lines["8b-other"], lines["15"], lines["16"], lines["21"]) == (
         D(-74000), D(55000), D(-19000), D(-19000), D(-3000))
-    worksheet = dict((line, amount) for line, _, amount in schedule_d.worksheet_rows(forms))
+    worksheet = {line: amount for line, _, amount in schedule_d.worksheet_rows(forms)}
     assert worksheet["L13"] == D(16000) and "L8" not in worksheet
 
 

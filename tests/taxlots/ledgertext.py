@@ -25,7 +25,8 @@ from portfolios.taxlots.money import fmt_money, fmt_qty, parse_decimal
 from portfolios.taxlots.replay import replay
 from portfolios.taxlots.values import AccountRef, OpenLot, ReplayResult, SalePiece, Txn
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+# The specification's worked cases, copied into the repository (docs/examples/README.md).
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 def parse(text: str) -> tuple[list[AccountRef], list[Txn], list[list[str]]]:

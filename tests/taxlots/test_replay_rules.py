@@ -9,6 +9,7 @@ from decimal import Decimal, localcontext
 
 import pytest
 
+from portfolios.taxlots.replay import replay
 from tests.taxlots.ledgertext import lots, parse, rows, run
 
 D = date.fromisoformat
@@ -860,8 +861,6 @@ def test_errors_are_returned_as_values_naming_seq_and_field(line, field):
     accounts, txns, groups = parse(TAX + "2025-01-02 P-TAX BUY X 10 @ 10\n" + line + """
         2025-03-01 P-TAX SELL X 2 @ 12
     """)
-    from portfolios.taxlots.replay import replay
-
     r = replay(accounts, txns, groups)
     assert [(e.seq, e.field) for e in r.errors] == [(1, field)]
     assert r.errors[0].message
@@ -875,8 +874,6 @@ def test_a_specific_lot_with_too_few_shares_is_an_error_on_quantity():
         2025-01-03 P-TAX BUY X 10 @ 10
         2025-02-01 P-TAX SELL X 11 @ 9 lot 2025-01-02
     """)
-    from portfolios.taxlots.replay import replay
-
     r = replay(accounts, txns, groups)
     assert [(e.seq, e.field) for e in r.errors] == [(2, "quantity")]
     assert r.sales == ()
