@@ -12,7 +12,6 @@ and their ratio. Run at two sizes to see the growth (`--households 250` and 1,00
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import sys

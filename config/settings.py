@@ -6,8 +6,8 @@
 * `SECRET_KEY`, `DEBUG`, `ALLOWED_HOSTS` (comma-separated), `TAXALPHA_DEMO` (simulated fills).
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab

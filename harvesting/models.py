@@ -23,11 +23,11 @@ class IdenticalGroup(models.Model):
     class Meta:
         ordering = ["id"]
 
-    def symbols(self) -> list[str]:
-        return [m.symbol for m in self.members.all()]
-
     def __str__(self) -> str:
         return " = ".join(self.symbols())
+
+    def symbols(self) -> list[str]:
+        return [m.symbol for m in self.members.all()]
 
 
 class IdenticalMember(models.Model):

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 from django.core.management.base import CommandError
 
 from advisors.models import Household, Member
-from portfolios.models import Account, Lot, RealizedSale, ScheduledPurchase, Security, TaxProfile, Transaction
+from portfolios.models import (
+    Account,
+    Lot,
+    RealizedSale,
+    ScheduledPurchase,
+    Security,
+    TaxProfile,
+    Transaction,
+)
 from tests.support.commands import EXAMPLES, run, run_json, write_json
 
 pytestmark = pytest.mark.django_db
