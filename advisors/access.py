@@ -95,7 +95,12 @@ def can_manage_swap_lists(user) -> bool:
 
 
 def can_view_swap_lists(user) -> bool:
-    return role_of(user) in (ADMIN, ADVISOR)
+    """The firm's swap list is no secret: everyone signed in reads it (issue 5)."""
+    return _active(user)
+
+
+def can_manage_tokens(user) -> bool:
+    return bool(_active(user) and user.is_staff)
 
 
 def can_start_run(user) -> bool:
@@ -174,6 +179,11 @@ def require_act(user, household: Household) -> None:
         if can_view_household(user, household):
             raise PermissionDenied("You may read this household but not act on it.")
         raise Http404("No such household")
+
+
+def require_token_admin(user) -> None:
+    if not can_manage_tokens(user):
+        raise PermissionDenied("Only administrators issue and revoke API tokens.")
 
 
 def require_swap_admin(user) -> None:

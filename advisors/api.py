@@ -18,13 +18,11 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, parsers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
@@ -34,9 +32,9 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from advisors import access
+from advisors import access, services
 from advisors.filters import HouseholdFilter
-from advisors.models import AuditEvent, Household
+from advisors.models import Household
 from advisors.serializers import (
     ErrorSerializer,
     HouseholdDetailSerializer,
@@ -283,35 +281,6 @@ class HouseholdViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 # --- tokens ----------------------------------------------------------------------------------
 
 
-def _require_token_admin(user) -> None:
-    # The policy has no token function yet; staff (the admin role) manage tokens.
-    if access.role_of(user) != access.ADMIN:
-        raise DjangoPermissionDenied("Only administrators issue and revoke API tokens.")
-
-
-@transaction.atomic
-def token_issue(*, user, actor) -> Token:
-    """A new token for `user` (any previous one stops working), audited."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    AuditEvent.objects.create(
-        actor=actor, verb="api_token.issued", object_type="user", object_id=user.username,
-        message=f"API token issued for {user.username}",
-    )
-    return token
-
-
-@transaction.atomic
-def token_revoke(*, user, actor) -> bool:
-    deleted, _ = Token.objects.filter(user=user).delete()
-    if deleted:
-        AuditEvent.objects.create(
-            actor=actor, verb="api_token.revoked", object_type="user", object_id=user.username,
-            message=f"API token revoked for {user.username}",
-        )
-    return bool(deleted)
-
-
 class TokenView(ScopedAPIMixin, APIView):
     """Admins issue (POST, replacing any previous token) and revoke (DELETE) a user's token."""
 
@@ -319,7 +288,7 @@ class TokenView(ScopedAPIMixin, APIView):
     serializer_class = TokenSerializer
 
     def check_role(self, request) -> None:
-        _require_token_admin(request.user)
+        access.require_token_admin(request.user)
 
     def _user(self, username: str):
         user = get_user_model().objects.filter(username=username).first()
@@ -330,11 +299,11 @@ class TokenView(ScopedAPIMixin, APIView):
     @extend_schema(request=None, responses={201: TokenSerializer}, operation_id="tokens_issue")
     def post(self, request, username: str):
         user = self._user(username)
-        token = token_issue(user=user, actor=request.user)
+        token = services.token_issue(user=user, actor=request.user)
         data = {"username": user.username, "token": token.key, "created": token.created}
         return Response(TokenSerializer(data).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None}, operation_id="tokens_revoke")
     def delete(self, request, username: str):
-        token_revoke(user=self._user(username), actor=request.user)
+        services.token_revoke(user=self._user(username), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -165,6 +165,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "advisors.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_THROTTLE", "600/minute")},
 }
 SPECTACULAR_SETTINGS = {
@@ -175,6 +176,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AccountTypeEnum": "portfolios.models.ACCOUNT_TYPES",
+        "RoleEnum": "advisors.models.ROLES",
+    },
 }
 
 # --- Product settings ---------------------------------------------------------------------

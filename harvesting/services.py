@@ -144,6 +144,8 @@ def harvest_run_start(
             HarvestRun.objects.filter(pk=run.pk).update(
                 status=HarvestRun.DONE, finished_at=timezone.now()
             )
+    audit(actor=actor, verb="harvest_run.started", obj=run,
+          message=f"{len(ids)} households for {as_of.isoformat()} ({trigger})")
     size = max(1, settings.HOUSEHOLDS_PER_SCAN_CHUNK)
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     if inline is None:

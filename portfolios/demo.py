@@ -7,14 +7,20 @@ What `load_demo` builds (`portfolios/demo/README.md` says where each file comes 
 * **Holbrook** — the mission's worked example at 2026-10-15 (illustrative closes), scanned
   that day: a pending proposal harvesting $74,000 and saving an estimated $14,200.
 * **Whitfield** — a direct-indexed S&P 500 household of about $2M: a couple with a joint
-  taxable account (about 77 stocks, an international ETF and a bond fund), a traditional
-  IRA, a Roth IRA and a 401(k) with payroll purchases every 14 days. Bought at the close of
-  2020-01-02, dividends reinvested on the income stocks, then replayed day by day through
-  the March 2020 crash on real closes: the nightly scan every trading day, the advisor
-  approving and executing each proposal the next trading day (some go stale and expire),
-  restrictions after each harvest and swap backs on day 31 (policy `swap_back`).
+  taxable account (77 stocks, seven per GICS sector — the other shipped stocks of each
+  sector serve as replacements — an international ETF and a bond fund),
+  a traditional IRA, a Roth IRA and a 401(k) with payroll purchases every 14 days. Bought
+  at the close of 2020-01-02, dividends of the income stocks reinvested (a schedule each,
+  and a REINVEST on every real ex-date), then replayed on real closes through the March
+  2020 crash to 2021-03-03: the nightly scan every trading day; each morning the advisor
+  (reese) reviews the night's proposals before the open — approved and executed with the
+  demo fills, or rejected when the wash-sale guard now fails (a dividend was reinvested
+  overnight); swap backs come due on day 31 (policy `swap_back`, thresholds $1,000 / 5%)
+  and expire when prices moved past the policy's tolerance. The last scans' proposals and
+  the swap backs still to come are left pending.
 * **Okafor** — a single filer with a large loss carryforward (short and long), holding ETFs
-  bought in 2019; scanned through the same replay.
+  bought in January 2019; scanned and harvested through the same replay: her harvests add
+  to the carryforward and save nothing this year.
 
 Time: the replay dominates (`Timer` lines on stderr say where it goes). `small=True` loads a
 slice — a handful of stocks over a few weeks of the crash — for the test suite.

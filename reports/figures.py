@@ -68,7 +68,7 @@ def monthly(labels: Sequence[str], st: Sequence[Decimal], lt: Sequence[Decimal],
 
 def usage(*, offset: Decimal, deducted: Decimal, carried: Decimal, disallowed: Decimal) -> dict:
     """Where the harvested losses went this year."""
-    labels = ["Offset gains", "Deducted from income", "Carried forward", "Disallowed (wash sales)"]
+    labels = ["Offset gains", "Deducted", "Carried forward", "Disallowed"]
     values = [offset, deducted, carried, disallowed]
     return {
         "data": [{
@@ -77,7 +77,8 @@ def usage(*, offset: Decimal, deducted: Decimal, carried: Decimal, disallowed: D
             "text": ["$" + f"{v:,.0f}" for v in values], "textposition": "outside",
             "cliponaxis": False, "hovertemplate": "%{x}: $%{y:,.2f}<extra></extra>",
         }],
-        "layout": _layout(showlegend=False),
+        "layout": _layout(showlegend=False, xaxis={"type": "category", "tickangle": 0,
+                                                    "automargin": True}),
     }
 
 

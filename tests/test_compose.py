@@ -99,10 +99,12 @@ def test_deploy_docs_say_how_to_run_and_scale():
 
 
 def test_check_deploy_finds_no_security_issue_with_production_settings():
-    env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="taxalpha.example.com",
+    # A clean environment: only what production sets (other tests set e.g.
+    # DJANGO_ALLOW_ASYNC_UNSAFE in this process, which check --deploy rightly refuses).
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    env.update(DEBUG="0", ALLOWED_HOSTS="taxalpha.example.com",
                SECRET_KEY="k3Qx-not-a-real-secret-but-long-and-random-enough-7f2a9c0e5b1d8e4a",
                DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL="sqlite:///:memory:")
-    env.pop("REDIS_URL", None)
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr

@@ -140,7 +140,8 @@ def test_lists_are_paginated(api):
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
-def test_a_run_started_through_the_api_shows_its_progress(api):
+def test_a_run_started_through_the_api_shows_its_progress(api, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # scan in process, even where Redis is set (CI)
     response = api.post("/api/v1/runs/", data=json.dumps({"as_of": "2026-10-15"}),
                         content_type="application/json")
     assert response.status_code == 201, response.content

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from advisors.models import Household
 from harvesting.models import HarvestPolicy, Proposal, Restriction
@@ -18,11 +19,16 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def demo():
-    started = time.perf_counter()
-    _, err = run("load_demo", "--small")
-    return err, time.perf_counter() - started
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Loaded once for the module (committed); every test's changes are rolled back."""
+    with django_db_blocker.unblock():
+        started = time.perf_counter()
+        _, err = run("load_demo", "--small")
+        seconds = time.perf_counter() - started
+    yield err, seconds
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def test_the_small_demo_loads_fast(demo):
