@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from harvesting.models import Proposal
@@ -37,12 +37,29 @@ class Fill:
     fees: Decimal = Decimal(0)
 
 
+def recent_lots_first(lots: list[dict], as_of: date) -> list[dict]:
+    """Lots bought in the 30 days before the sale go first.
+
+    A leg that sells a recent lot along (to remove a wash-sale conflict) must dispose of it
+    *before* the older loss lots: separate SELLs of one day are separate sales, and a share
+    disposed of before a loss sale is no replacement (C3), whereas one still held is (R2.2).
+    """
+    window_start = as_of - timedelta(days=30)
+    return sorted(lots, key=lambda lot: date.fromisoformat(lot["purchase_date"]) < window_start)
+
+
+def fill_order(fill: Fill) -> tuple:
+    """Book fills by day, sells before buys, recent lots first (see recent_lots_first)."""
+    recent = fill.lot is not None and fill.lot >= fill.day - timedelta(days=30)
+    return (fill.day, fill.side != "SELL", not recent)
+
+
 def order_rows(proposal: Proposal) -> list[dict[str, str]]:
     rows = []
     for leg in proposal.legs.select_related("account", "sell_security", "buy_security"):
         if leg.excluded:
             continue
-        for lot in leg.lots:
+        for lot in recent_lots_first(leg.lots, proposal.as_of):
             rows.append({
                 "proposal": str(proposal.id), "account": leg.account.code, "side": "SELL",
                 "symbol": leg.sell_security.symbol, "quantity": lot["quantity"],

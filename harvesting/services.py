@@ -187,6 +187,12 @@ def harvest_chunk_scan(*, run_id: int, household_ids: Sequence[int]) -> dict[str
         household_id__in=todo, status=Proposal.PENDING, as_of__lt=run.as_of
     ):
         pending.setdefault(row.household_id, []).append(row)
+    due_swap_backs: dict[int, list[Proposal]] = {}
+    for row in Proposal.objects.filter(
+        household_id__in=todo, status=Proposal.PENDING, kind=Proposal.SWAP_BACK,
+        as_of__lte=run.as_of,
+    ).exclude(assumptions__has_key="priced_on"):
+        due_swap_backs.setdefault(row.household_id, []).append(row)
     account_ids = {
         (hid, code): aid
         for aid, hid, code in Account.objects.filter(household_id__in=todo).values_list(
@@ -198,9 +204,13 @@ def harvest_chunk_scan(*, run_id: int, household_ids: Sequence[int]) -> dict[str
         try:
             snapshot, policy, rate_source = snapshots[household.id]
             with transaction.atomic():
+                for swap in due_swap_backs.get(household.id, []):
+                    swap_back_reprice(proposal=swap, today=run.as_of, prices=context.prices)
                 proposal_expire_stale(
                     household=household, today=run.as_of, prices=context.prices,
-                    pending=pending.get(household.id, []), policy=policy,
+                    pending=[p for p in pending.get(household.id, [])
+                             if p.kind != Proposal.SWAP_BACK or p.assumptions.get("priced_on")],
+                    policy=policy,
                 )
                 proposal = None
                 if household.id not in existing:
@@ -339,6 +349,34 @@ def _proposal_prices(proposal: Proposal) -> dict[str, Decimal]:
     return {s: Decimal(p) for s, p in (proposal.assumptions or {}).get("prices", {}).items()}
 
 
+def swap_back_reprice(*, proposal: Proposal, today: date, prices) -> Proposal:
+    """Price a swap back when it falls due (day 31), not with the harvest day's closes.
+
+    A swap back is planned a month ahead; sized on the old closes it would look stale the
+    day it becomes possible. On its date it is re-sized on that day's closes and its
+    staleness clock starts (FORMATS §6).
+    """
+    from harvesting.engine.replacements import buy_quantity
+
+    policy = policy_for(proposal.household)
+    new_prices = {}
+    for leg in proposal.legs.select_related("sell_security", "buy_security"):
+        sell = prices.get(leg.sell_security.symbol, leg.sell_price)
+        buy = prices.get(leg.buy_security.symbol) if leg.buy_security else None
+        leg.sell_price = sell
+        new_prices[leg.sell_security.symbol] = str(sell)
+        if buy:
+            leg.buy_price = buy
+            leg.buy_quantity = buy_quantity(leg.sell_quantity * sell, buy, policy.buy_increment)
+            new_prices[leg.buy_security.symbol] = str(buy)
+        leg.save(update_fields=["sell_price", "buy_price", "buy_quantity"])
+    proposal.assumptions = (proposal.assumptions or {}) | {
+        "prices": new_prices, "priced_on": today.isoformat(),
+    }
+    proposal.save(update_fields=["assumptions"])
+    return proposal
+
+
 def proposal_expire_stale(*, household: Household, today: date, prices=None, pending=None,
                           policy=None) -> int:
     """Expire the household's pending proposals that went stale by `today` (FORMATS §6)."""
@@ -393,6 +431,14 @@ def proposal_approve(*, proposal: Proposal, actor, comment: str = "", today: dat
     if not proposal.legs.filter(excluded=False).exists():
         raise ProposalRefused(f"proposal {proposal.id} has no leg to approve")
     today = today or max(latest_price_date() or proposal.as_of, proposal.as_of)
+    if proposal.kind == Proposal.SWAP_BACK:
+        if today < proposal.as_of:
+            raise ProposalRefused(
+                f"the swap back is due on {proposal.as_of.isoformat()}, the first day outside "
+                "the wash-sale window (R1.1)"
+            )
+        if not proposal.assumptions.get("priced_on"):
+            swap_back_reprice(proposal=proposal, today=today, prices=closes_as_of(today))
     policy = policy_for(proposal.household)
     stale = is_stale(proposal.as_of, _proposal_prices(proposal), today, closes_as_of(today), policy)
     if stale:
@@ -496,7 +542,7 @@ def proposal_execute(*, proposal: Proposal, actor, fills_csv: str | None = None)
                 f"proposal {proposal.id} is {proposal.status}: only an approved proposal executes"
             )
         accounts = {a.code: a for a in household.accounts.all()}
-        for fill in sorted(fills, key=lambda f: (f.day, f.side != "SELL")):
+        for fill in sorted(fills, key=orders.fill_order):
             transaction_record(
                 household=household, account=accounts[fill.account],
                 action=fill.side, symbol=fill.symbol, quantity=fill.quantity,

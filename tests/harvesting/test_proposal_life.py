@@ -176,3 +176,50 @@ def test_monitor_alerts_once_when_the_spouses_ira_buys_the_fund_after_the_harves
     services.wash_alert_acknowledge(alert=alert, actor=quinn)
     alert.refresh_from_db()
     assert alert.acknowledged_by == quinn
+
+
+def test_a_recent_lot_sold_along_is_sold_first_so_it_washes_nothing(tmp_path):
+    """A dividend reinvested 10 days ago is sold with the old EFA lot (C2 in the guard); the
+    order books it first, so when the loss lot is sold it is no longer held (C3): no W."""
+    doc = holbrook.household()
+    doc["transactions"].append(
+        {"date": (AS_OF - timedelta(days=10)).isoformat(), "account": "P-TAX",
+         "action": "REINVEST", "symbol": "EFA", "quantity": "20", "price": "78.50"}
+    )
+    holbrook.load(tmp_path, doc)
+    run_json("harvest_scan", "--as-of", AS_OF.isoformat())
+    proposal = Proposal.objects.get()
+    quinn = get_user_model().objects.get(username="quinn")
+    leg = proposal.legs.get(sell_security__symbol="EFA")
+    assert len(leg.lots) == 2  # the recent lot is sold along
+    lines = services.proposal_order_file(proposal=proposal).splitlines()
+    efa = [line for line in lines if ",SELL,EFA," in line]
+    assert efa[0].endswith(f"{(AS_OF - timedelta(days=10)).isoformat()},79.00")
+    services.proposal_approve(proposal=proposal, actor=quinn, today=AS_OF)
+    services.proposal_execute(proposal=proposal, actor=quinn)
+    rows = [r for r in run_json("export_8949", "holbrook") if r["symbol"] == "EFA"]
+    assert [r["adjustment_code"] for r in rows] == ["", ""]
+    assert sum(Decimal(r["gain_loss"]) for r in rows) == Decimal("-21990.00")
+
+
+def test_a_swap_back_is_priced_on_its_own_day_and_not_approved_before(proposal, quinn, tmp_path):
+    services.policy_update(household=proposal.household, actor=quinn, swap_back=True)
+    for leg in proposal.legs.exclude(sell_security__symbol="VOO"):
+        services.proposal_leg_exclude(leg=leg, actor=quinn)
+    earlier = AS_OF - timedelta(days=31)
+    # Execute as if the harvest had been on `earlier`: the swap back falls due on AS_OF.
+    Proposal.objects.filter(pk=proposal.pk).update(as_of=earlier)
+    proposal.refresh_from_db()
+    services.proposal_approve(proposal=proposal, actor=quinn, today=earlier)
+    services.proposal_execute(proposal=proposal, actor=quinn)
+    swap = Proposal.objects.get(kind="swap_back")
+    assert swap.as_of == AS_OF
+    with pytest.raises(services.ProposalRefused, match="due on"):
+        services.proposal_approve(proposal=swap, actor=quinn, today=AS_OF - timedelta(days=1))
+    run_json("harvest_scan", "--as-of", AS_OF.isoformat())
+    swap.refresh_from_db()
+    assert swap.status == "pending"
+    assert swap.assumptions["priced_on"] == AS_OF.isoformat()
+    (leg,) = swap.legs.all()
+    assert leg.sell_price == Decimal("291.33")  # VTI's close on the swap-back day
+    services.proposal_approve(proposal=swap, actor=quinn, today=AS_OF)
