@@ -8,7 +8,7 @@ harvesting is the C9 model's difference between the year without the harvested l
 and the year as it is — the same marginal calculation FORMATS §6 uses for a proposal.
 
     >>> f = year_figures(year=2026, filing_status="married_filing_jointly",
-    ...     realized=[("long", Decimal("-74000"))], harvested_st=Decimal(0),
+    ...     realized=[("long", Decimal("-74000"), True)], harvested_st=Decimal(0),
     ...     harvested_lt=Decimal("74000"), profile=TaxFacts(
     ...     ordinary_rate=Decimal("0.37"), st_rate=Decimal("0.408"),
     ...     lt_rate=Decimal("0.238"), outside_lt_gains=Decimal("55000")))
@@ -25,7 +25,13 @@ from datetime import date
 from decimal import Decimal
 
 from portfolios.taxlots.money import ZERO
-from portfolios.taxlots.netting import NettingInput, NettingResult, net_capital
+from portfolios.taxlots.netting import (
+    NettingInput,
+    NettingResult,
+    gross_by_term,
+    net_capital,
+    year_input,
+)
 from portfolios.taxlots.tables import marginal_rates
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -149,25 +155,15 @@ class YearFigures:
         return netting_input(self, "single")
 
 
-def _split(signed: Decimal) -> tuple[Decimal, Decimal]:
-    return (signed, ZERO) if signed >= 0 else (ZERO, -signed)
-
-
 def netting_input(f: YearFigures, filing_status: str) -> NettingInput:
     rates = f.rates
-    out_st_g, out_st_l = _split(f.outside_st)
-    out_lt_g, out_lt_l = _split(f.outside_lt)
-    return NettingInput(
+    return year_input(
         filing_status=filing_status,
-        st_gains=f.realized_st_gains + out_st_g,
-        st_losses=f.realized_st_losses + out_st_l,
-        lt_gains=f.realized_lt_gains + out_lt_g,
-        lt_losses=f.realized_lt_losses + out_lt_l,
-        carryforward_st=f.carry_in_st,
-        carryforward_lt=f.carry_in_lt,
-        ordinary_rate=rates.ordinary,
-        lt_rate=rates.lt,
-        st_rate=rates.st,
+        st_gains=f.realized_st_gains, st_losses=f.realized_st_losses,
+        lt_gains=f.realized_lt_gains, lt_losses=f.realized_lt_losses,
+        outside_st_gains=f.outside_st, outside_lt_gains=f.outside_lt,
+        carryforward_st=f.carry_in_st, carryforward_lt=f.carry_in_lt,
+        ordinary_rate=rates.ordinary, st_rate=rates.st, lt_rate=rates.lt,
     )
 
 
@@ -175,23 +171,23 @@ def year_figures(
     *,
     year: int,
     filing_status: str,
-    realized: Iterable[tuple[str, Decimal]],
+    realized: Iterable[tuple[str, Decimal, bool]],
     harvested_st: Decimal,
     harvested_lt: Decimal,
     profile: TaxFacts,
 ) -> YearFigures:
-    """The year's figures from its 8949 rows (term, gain_loss) and the profile."""
-    sums = {("short", True): ZERO, ("short", False): ZERO,
-            ("long", True): ZERO, ("long", False): ZERO}
-    for term, gain_loss in realized:
-        sums[(term, gain_loss >= 0)] += abs(gain_loss)
+    """The year's figures from its 8949 rows (term, gain_loss, from a harvest) and the
+    profile. Tax saved is the year with the harvest rows minus the year without them, the
+    same definition as the tax-alpha report (`reports.taxalpha`, C9)."""
+    realized = list(realized)
+    st_g, st_l, lt_g, lt_l = gross_by_term((term, amount) for term, amount, _ in realized)
     rates = rates_for(profile, filing_status)
     figures = YearFigures(
         year=year,
-        realized_st_gains=sums[("short", True)],
-        realized_st_losses=sums[("short", False)],
-        realized_lt_gains=sums[("long", True)],
-        realized_lt_losses=sums[("long", False)],
+        realized_st_gains=st_g,
+        realized_st_losses=st_l,
+        realized_lt_gains=lt_g,
+        realized_lt_losses=lt_l,
         outside_st=profile.outside_st_gains,
         outside_lt=profile.outside_lt_gains,
         carry_in_st=profile.carryforward_st,
@@ -202,30 +198,29 @@ def year_figures(
         netting=None,
         tax_saved=None,
     )
-    actual = netting_input(figures, filing_status)
-    without = replace(
-        actual,
-        st_losses=max(ZERO, actual.st_losses - harvested_st),
-        lt_losses=max(ZERO, actual.lt_losses - harvested_lt),
+    result = net_capital(netting_input(figures, filing_status))
+    w_st_g, w_st_l, w_lt_g, w_lt_l = gross_by_term(
+        (term, amount) for term, amount, harvest in realized if not harvest
     )
-    result = net_capital(actual)
-    saved = net_capital(without).tax_with - result.tax_with
+    without = replace(figures, realized_st_gains=w_st_g, realized_st_losses=w_st_l,
+                      realized_lt_gains=w_lt_g, realized_lt_losses=w_lt_l)
+    saved = net_capital(netting_input(without, filing_status)).tax_with - result.tax_with
     return replace(figures, netting=result, tax_saved=saved)
 
 
-# --- database reads -------------------------------------------------------------------------
-
-
-def realized_rows_by_household(household_ids, year: int) -> dict[int, list[tuple[str, Decimal]]]:
+def realized_rows_by_household(household_ids, year: int) -> dict[int, list[tuple[str, Decimal, bool]]]:
+    """{household: [(term, gain_loss, from a harvest)]} of the year's 8949 rows."""
     from portfolios.models import RealizedSale
+    from reports.taxalpha import harvest_sale_keys
 
-    rows: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    for hid, term, gain_loss in (
+    harvest = harvest_sale_keys(list(household_ids), year)
+    rows: dict[int, list[tuple[str, Decimal, bool]]] = defaultdict(list)
+    for hid, seq, term, gain_loss in (
         RealizedSale.objects.in_year(year)
         .filter(household_id__in=household_ids)
-        .values_list("household_id", "term", "gain_loss")
+        .values_list("household_id", "sale_seq", "term", "gain_loss")
     ):
-        rows[hid].append((term, gain_loss))
+        rows[hid].append((term, gain_loss, (hid, seq) in harvest))
     return rows
 
 

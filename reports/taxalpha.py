@@ -47,7 +47,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from portfolios.taxlots.money import ZERO
-from portfolios.taxlots.netting import NettingInput, NettingResult, net_capital
+from portfolios.taxlots.netting import (
+    NettingInput,
+    NettingResult,
+    gross_by_term,
+    net_capital,
+    year_input,
+)
 from portfolios.taxlots.tables import marginal_rates
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -233,33 +239,15 @@ class TaxAlpha:
 # --- the computation ---------------------------------------------------------------------------
 
 
-def _split(signed: Decimal) -> tuple[Decimal, Decimal]:
-    return (signed, ZERO) if signed >= 0 else (ZERO, -signed)
-
-
 def netting_input(facts: YearFacts, rows: Iterable[SaleRow]) -> NettingInput:
     """The year as Schedule D sees it: 8949 column h by term, plus the profile's figures."""
-    gains = {"short": ZERO, "long": ZERO}
-    losses = {"short": ZERO, "long": ZERO}
-    for row in rows:
-        value = row.gain_loss
-        if value >= 0:
-            gains[row.term] += value
-        else:
-            losses[row.term] -= value
-    st_g, st_l = _split(facts.outside_st)
-    lt_g, lt_l = _split(facts.outside_lt)
-    return NettingInput(
+    st_gains, st_losses, lt_gains, lt_losses = gross_by_term((r.term, r.gain_loss) for r in rows)
+    return year_input(
         filing_status=facts.filing_status,
-        st_gains=gains["short"] + st_g,
-        st_losses=losses["short"] + st_l,
-        lt_gains=gains["long"] + lt_g,
-        lt_losses=losses["long"] + lt_l,
-        carryforward_st=facts.carry_in_st,
-        carryforward_lt=facts.carry_in_lt,
-        ordinary_rate=facts.rates.ordinary,
-        lt_rate=facts.rates.lt,
-        st_rate=facts.rates.st,
+        st_gains=st_gains, st_losses=st_losses, lt_gains=lt_gains, lt_losses=lt_losses,
+        outside_st_gains=facts.outside_st, outside_lt_gains=facts.outside_lt,
+        carryforward_st=facts.carry_in_st, carryforward_lt=facts.carry_in_lt,
+        ordinary_rate=facts.rates.ordinary, st_rate=facts.rates.st, lt_rate=facts.rates.lt,
     )
 
 

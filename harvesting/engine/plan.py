@@ -51,29 +51,25 @@ from harvesting.engine.values import (
     TaxContext,
 )
 from portfolios.taxlots.money import ZERO, fmt_money, fmt_qty
-from portfolios.taxlots.netting import NettingInput, marginal_savings
+from portfolios.taxlots.netting import NettingInput, marginal_savings, year_input
 from portfolios.taxlots.values import OpenLot
 
 
 def netting_base(tax: TaxContext) -> NettingInput:
     """The year so far as a netting input: realized + outside results + carryforwards."""
-
-    def split(outside: Decimal) -> tuple[Decimal, Decimal]:
-        return (outside, ZERO) if outside >= 0 else (ZERO, -outside)
-
-    outside_st_gains, outside_st_losses = split(tax.outside_st_gains)
-    outside_lt_gains, outside_lt_losses = split(tax.outside_lt_gains)
-    return NettingInput(
+    return year_input(
         filing_status=tax.filing_status,
-        st_gains=tax.realized_st_gains + outside_st_gains,
-        st_losses=tax.realized_st_losses + outside_st_losses,
-        lt_gains=tax.realized_lt_gains + outside_lt_gains,
-        lt_losses=tax.realized_lt_losses + outside_lt_losses,
+        st_gains=tax.realized_st_gains,
+        st_losses=tax.realized_st_losses,
+        lt_gains=tax.realized_lt_gains,
+        lt_losses=tax.realized_lt_losses,
+        outside_st_gains=tax.outside_st_gains,
+        outside_lt_gains=tax.outside_lt_gains,
         carryforward_st=tax.carryforward_st,
         carryforward_lt=tax.carryforward_lt,
         ordinary_rate=tax.ordinary_rate,
-        lt_rate=tax.lt_rate,
         st_rate=tax.st_rate,
+        lt_rate=tax.lt_rate,
         taxable_income=tax.taxable_income,
     )
 

@@ -30,6 +30,7 @@ Amounts stay exact `Decimal`; nothing is rounded here (DESIGN.md rule 7).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
@@ -233,6 +234,63 @@ def net_capital(inp: NettingInput) -> NettingResult:
             line_21=-deduction,
         ),
         worksheet=worksheet,
+    )
+
+
+def gross_by_term(results: Iterable[tuple[str, Decimal]]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(st_gains, st_losses, lt_gains, lt_losses), positive, from (term, gain or loss) pairs.
+
+    >>> gross_by_term([("short", Decimal(500)), ("short", Decimal(-200)), ("long", Decimal(-74000))])
+    (Decimal('500'), Decimal('200'), Decimal('0'), Decimal('74000'))
+    """
+    totals = {("short", True): ZERO, ("short", False): ZERO,
+              ("long", True): ZERO, ("long", False): ZERO}
+    for term, amount in results:
+        totals[(term, amount >= 0)] += abs(amount)
+    return (totals[("short", True)], totals[("short", False)],
+            totals[("long", True)], totals[("long", False)])
+
+
+def year_input(
+    *,
+    filing_status: str,
+    st_gains: Decimal,
+    st_losses: Decimal,
+    lt_gains: Decimal,
+    lt_losses: Decimal,
+    outside_st_gains: Decimal,
+    outside_lt_gains: Decimal,
+    carryforward_st: Decimal,
+    carryforward_lt: Decimal,
+    ordinary_rate: Decimal,
+    st_rate: Decimal,
+    lt_rate: Decimal,
+    taxable_income: Decimal | None = None,
+) -> NettingInput:
+    """A household's tax year as Schedule D sees it: the managed accounts' realized gains and
+    losses (positive amounts) plus what was realized elsewhere (`outside_*_gains`, signed:
+    negative = losses, FORMATS §1), the carryovers coming in and the rates (C9).
+
+    The one place the engine, the reports and the pages turn a year into a netting input.
+    """
+
+    def split(signed: Decimal) -> tuple[Decimal, Decimal]:
+        return (signed, ZERO) if signed >= 0 else (ZERO, -signed)
+
+    out_st_gains, out_st_losses = split(outside_st_gains)
+    out_lt_gains, out_lt_losses = split(outside_lt_gains)
+    return NettingInput(
+        filing_status=filing_status,
+        st_gains=st_gains + out_st_gains,
+        st_losses=st_losses + out_st_losses,
+        lt_gains=lt_gains + out_lt_gains,
+        lt_losses=lt_losses + out_lt_losses,
+        carryforward_st=carryforward_st,
+        carryforward_lt=carryforward_lt,
+        ordinary_rate=ordinary_rate,
+        lt_rate=lt_rate,
+        st_rate=st_rate,
+        taxable_income=taxable_income,
     )
 
 

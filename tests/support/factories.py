@@ -349,3 +349,14 @@ def priced(symbol: str, close: str, day: date | None = None, **fields) -> Securi
     security = SecurityFactory(symbol=symbol, **fields)
     PriceFactory(security=security, date=day or as_of_day(), close=D(close))
     return security
+
+
+def harvest_sale(*, account, security, date_sold, proceeds, cost_basis, term="long", **extra):
+    """A Form 8949 row that came from the fill of an executed harvest: the SELL transaction
+    recorded by `proposal_execute` (source "fill") and the row it produced (same seq)."""
+    sell = TransactionFactory(account=account, security=security, date=date_sold,
+                              action="SELL", source="fill", quantity=D("10"),
+                              price=proceeds / 10)
+    return RealizedSaleFactory(account=account, security=security, sale_seq=sell.seq,
+                               date_sold=date_sold, proceeds=proceeds, cost_basis=cost_basis,
+                               term=term, **extra)

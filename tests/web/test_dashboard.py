@@ -45,12 +45,13 @@ def test_admin_sees_every_household_and_policy_thresholds_apply(world):
 def test_harvested_and_tax_saved_this_year(world):
     year = timezone.localdate().year
     executed = f.ProposalFactory(household=world.a, as_of=date(year, 1, 3), status="executed")
-    f.ProposalLegFactory(proposal=executed, account=world.a_tax, loss_lt=D("35000.00"))
+    voo = f.SecurityFactory(symbol="VOO")
+    f.ProposalLegFactory(proposal=executed, account=world.a_tax, sell_security=voo,
+                         loss_lt=D("35000.00"))
     f.ProposalLegFactory(proposal=executed, account=world.a_tax, loss_lt=D("999.00"),
                          excluded=True)
-    f.RealizedSaleFactory(account=world.a_tax, security=f.SecurityFactory(symbol="VOO"),
-                          date_sold=date(year, 1, 3), proceeds=D("385000.00"),
-                          cost_basis=D("420000.00"), term="long")
+    f.harvest_sale(account=world.a_tax, security=voo, date_sold=date(year, 1, 3),
+                   proceeds=D("385000.00"), cost_basis=D("420000.00"), term="long")
     r = dashboard(world.alice, timezone.localdate()).rows[0]
     assert r.harvested == D("35000.00")
     # LT gains 55,000 outside + 200 − 35,000 harvested, ST −750: 19,450 taxed at 23.8 %

@@ -22,10 +22,11 @@ def executed_harvest(world, loss_lt="35000.00", month=1):
     year = timezone.localdate().year
     day = date(year, month, 5)
     proposal = f.ProposalFactory(household=world.a, as_of=day, status="executed")
-    f.ProposalLegFactory(proposal=proposal, account=world.a_tax, loss_lt=D(loss_lt))
-    f.RealizedSaleFactory(account=world.a_tax, security=f.SecurityFactory(symbol="VOO"),
-                          date_sold=day, proceeds=D("385000.00"),
-                          cost_basis=D("385000.00") + D(loss_lt), term="long")
+    voo = f.SecurityFactory(symbol="VOO")
+    f.ProposalLegFactory(proposal=proposal, account=world.a_tax, sell_security=voo,
+                         loss_lt=D(loss_lt))
+    f.harvest_sale(account=world.a_tax, security=voo, date_sold=day,
+                   proceeds=D("385000.00"), cost_basis=D("385000.00") + D(loss_lt), term="long")
     return proposal
 
 
@@ -74,7 +75,8 @@ def test_chart_json_carries_money_as_decimal_strings(world, as_user):
 def test_year_figures_worked_example():
     figures = year_figures(
         year=2026, filing_status="married_filing_jointly",
-        realized=[("long", D("-74000")), ("short", D("500")), ("short", D("-500"))],
+        realized=[("long", D("-74000"), True), ("short", D("500"), False),
+                  ("short", D("-500"), False)],
         harvested_st=D(0), harvested_lt=D("74000"),
         profile=TaxFacts(ordinary_rate=D("0.37"), st_rate=D("0.408"), lt_rate=D("0.238"),
                          outside_lt_gains=D("55000")),
