@@ -61,6 +61,18 @@ def not_found(request, *args, **kwargs):
     )
 
 
+def server_error(request, *args, **kwargs):
+    """500 handler: JSON under /api/ (integrations parse errors), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"message": "Internal error; it has been logged.", "code": "server_error"},
+            status=500,
+        )
+    from django.views.defaults import server_error as page
+
+    return page(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

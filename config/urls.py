@@ -12,3 +12,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("reports/", include("reports.report_urls")),
 ]
+
+handler500 = "config.api.server_error"

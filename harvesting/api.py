@@ -9,8 +9,11 @@ is one small view calling one service; refusals map to statuses in `advisors.api
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -53,6 +56,22 @@ class ProposalViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = proposals_for_read()
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description="The order file of the proposal: one SELL row per lot (specific "
+        "identification), one BUY row per replacement. For the household's advisor.",
+    )
+    @action(detail=True, methods=["get"], url_path="orders", filter_backends=[],
+            pagination_class=None)
+    def orders(self, request, pk=None):
+        proposal = self.get_object()
+        if not access.can_act_on_household(request.user, proposal.household):
+            raise exceptions.PermissionDenied("Only the household's advisor downloads orders.")
+        response = HttpResponse(services.proposal_order_file(proposal=proposal),
+                                content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="proposal-{proposal.id}-orders.csv"'
+        return response
 
 
 class _ProposalCommand(ScopedAPIMixin, GenericAPIView):

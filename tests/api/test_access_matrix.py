@@ -115,6 +115,7 @@ ROWS = [
         audit="proposal.rejected"),
     Row("POST", "/api/v1/proposals/{proposal}/legs/{leg}/exclude/", act_own(200),
         body={"excluded": True}, audit="proposal.leg_excluded"),
+    Row("GET", "/api/v1/proposals/{proposal}/orders/", act_own(200)),
     Row("POST", "/api/v1/proposals/{proposal}/fills/", act_own(200), body={},
         prepare=approve_first, audit="proposal.executed",
         note="demo fills of the approved proposal"),

@@ -134,3 +134,15 @@ def test_a_method_not_allowed_is_a_json_405(firm):
     response = signed_in(firm["quinn"]).delete("/api/v1/households/holbrook/")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_an_unexpected_error_under_the_api_answers_json(rf):
+    from config.api import server_error
+
+    response = server_error(rf.get("/api/v1/households/"))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {
+        "message": "Internal error; it has been logged.", "code": "server_error"
+    }
+    page = server_error(rf.get("/households/"))
+    assert page.status_code == 500 and b"{" not in page.content[:1]

@@ -187,3 +187,14 @@ def test_two_approvals_at_once_one_succeeds_the_other_is_a_conflict(tmp_path):
     assert sorted(statuses) == [200, 409]
     assert AuditEvent.objects.filter(verb="proposal.approved").count() == 1
     assert Proposal.objects.get().status == "approved"
+
+
+def test_the_order_file_is_the_pages_order_file(proposal, api):
+    from harvesting import services
+
+    response = api.get(f"/api/v1/proposals/{proposal.id}/orders/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    text = response.content.decode()
+    assert text == services.proposal_order_file(proposal=proposal)
+    assert f"{proposal.id},P-TAX,SELL,VOO,1000,2024-03-01,385.00" in text.splitlines()

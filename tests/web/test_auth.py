@@ -106,3 +106,14 @@ def test_user_without_a_role_sees_a_welcome_page(world):
     client.force_login(UserFactory(username="nobody"))
     response = client.get(reverse("home"))
     assert response.status_code == 200 and b"not linked to a household" in response.content
+
+
+def test_sign_ins_and_failed_attempts_are_audited(world):
+    from advisors.models import AuditEvent
+
+    login(Client(), "alice", "wrong", address="10.0.0.9")
+    login(Client(), "alice")
+    failed = AuditEvent.objects.get(verb="auth.sign_in_failed")
+    assert (failed.object_id, failed.actor, failed.data) == ("alice", None, {"ip": "10.0.0.9"})
+    signed_in = AuditEvent.objects.get(verb="auth.signed_in")
+    assert signed_in.actor.username == "alice"
