@@ -542,11 +542,19 @@ def proposal_execute(*, proposal: Proposal, actor, fills_csv: str | None = None)
                 f"proposal {proposal.id} is {proposal.status}: only an approved proposal executes"
             )
         accounts = {a.code: a for a in household.accounts.all()}
+        legs = {}
+        for leg in proposal.legs.filter(excluded=False).select_related(
+            "account", "sell_security", "buy_security"
+        ):
+            legs[(leg.account.code, "SELL", leg.sell_security.symbol)] = leg
+            if leg.buy_security is not None:
+                legs[(leg.account.code, "BUY", leg.buy_security.symbol)] = leg
         for fill in sorted(fills, key=orders.fill_order):
             transaction_record(
                 household=household, account=accounts[fill.account],
                 action=fill.side, symbol=fill.symbol, quantity=fill.quantity,
                 price=fill.price, day=fill.day, lot=fill.lot, fees=fill.fees, source="fill",
+                proposal_leg=legs.get((fill.account, fill.side, fill.symbol)),
             )
         try:
             ledger.household_project(household)
@@ -631,7 +639,8 @@ def _schedule_swap_back(proposal: Proposal, executed_on: date) -> None:
 @transaction.atomic
 def transaction_record(*, household: Household, account: Account, action: str, symbol: str,
                        quantity: Decimal, price: Decimal, day: date, lot: date | None = None,
-                       fees: Decimal = Decimal(0), source: str = "manual") -> Transaction:
+                       fees: Decimal = Decimal(0), source: str = "manual",
+                       proposal_leg: ProposalLeg | None = None) -> Transaction:
     """Insert one transaction at its place in date order (after every row of its date).
 
     The caller re-projects (several fills are recorded before one projection).
@@ -651,6 +660,7 @@ def transaction_record(*, household: Household, account: Account, action: str, s
     row = Transaction.objects.create(
         household=household, seq=position, account=account, date=day, action=action,
         security=security, quantity=quantity, price=price, fees=fees, lot_date=lot, source=source,
+        proposal_leg=proposal_leg,
     )
     Household.objects.filter(pk=household.pk).update(ledger_version=F("ledger_version") + 1)
     return row

@@ -130,7 +130,12 @@ class Transaction(models.Model):
     lot_date = models.DateField(null=True, blank=True)
     cost_basis = models.DecimalField(null=True, blank=True, **MONEY)
     acquired = models.DateField(null=True, blank=True)
-    source = models.CharField(max_length=32, default="import")  # import, fill, demo
+    source = models.CharField(max_length=32, default="import")  # import, fill, manual, demo
+    # The proposal leg a fill executed: ties a harvest's 8949 rows to its proposal.
+    proposal_leg = models.ForeignKey(
+        "harvesting.ProposalLeg", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="fills",
+    )
 
     class Meta:
         ordering = ["household", "seq"]

@@ -60,7 +60,6 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 DEFAULT_DISCOUNT_RATE = Decimal("0.05")
 DEFAULT_HORIZON_YEARS = 10
 TOP_RATES = (Decimal("0.37"), Decimal("0.408"), Decimal("0.238"))  # as the harvest engine
-FILL_WINDOW_DAYS = 7  # a harvest's fills are dated from its as-of date to a week after
 PRICE_STALE_DAYS = 31  # a month-end value uses closes of the month before it, no older
 
 
@@ -416,34 +415,20 @@ def _month_end(year: int, month: int) -> date:
 def harvest_sale_keys(household_ids: Sequence[int], year: int) -> set[tuple[int, int]]:
     """(household id, SELL seq) of the year's fills of executed harvest proposals.
 
-    A fill is a SELL recorded by `proposal_execute` (`source == "fill"`) in the account and
-    security of a harvest leg, dated from the proposal's as-of date to a week after (the
-    fills file may date them later than the scan). Swap backs sell the replacement, not
-    the harvested security, so they never match a harvest leg.
+    `proposal_execute` records each fill with the proposal leg it executed; a harvest's
+    8949 rows are those of its SELL fills (a swap back sells the replacement under a
+    swap-back proposal, so it never counts).
     """
-    from harvesting.models import Proposal, ProposalLeg
+    from harvesting.models import Proposal
     from portfolios.models import Transaction
 
-    legs: dict[tuple[int, int, int], list[date]] = defaultdict(list)
-    for hid, account_id, security_id, as_of in ProposalLeg.objects.filter(
-        proposal__household_id__in=household_ids,
-        proposal__kind=Proposal.HARVEST,
-        proposal__status=Proposal.EXECUTED,
-        proposal__as_of__range=(date(year, 1, 1) - timedelta(days=FILL_WINDOW_DAYS),
-                                date(year, 12, 31)),
-        excluded=False,
-    ).values_list("proposal__household_id", "account_id", "sell_security_id", "proposal__as_of"):
-        legs[(hid, account_id, security_id)].append(as_of)
-    if not legs:
-        return set()
-    keys = set()
-    for hid, seq, account_id, security_id, day in Transaction.objects.filter(
-        household_id__in=household_ids, action="SELL", source="fill", date__year=year,
-    ).values_list("household_id", "seq", "account_id", "security_id", "date"):
-        for as_of in legs.get((hid, account_id, security_id), ()):
-            if as_of <= day <= as_of + timedelta(days=FILL_WINDOW_DAYS):
-                keys.add((hid, seq))
-    return keys
+    return set(
+        Transaction.objects.filter(
+            household_id__in=household_ids, action="SELL", source="fill", date__year=year,
+            proposal_leg__proposal__kind=Proposal.HARVEST,
+            proposal_leg__proposal__status=Proposal.EXECUTED,
+        ).values_list("household_id", "seq")
+    )
 
 
 def _wash_causes(matches) -> tuple[WashCause, ...]:

@@ -14,7 +14,7 @@ from advisors.models import AuditEvent, Household
 from harvesting import services
 from harvesting.models import Proposal, WashAlert
 from portfolios.imports.errors import FileErrors
-from portfolios.models import Lot, RealizedSale
+from portfolios.models import Lot, RealizedSale, Transaction
 from tests.support import holbrook
 from tests.support.commands import run, run_json
 
@@ -117,6 +117,9 @@ def test_execution_in_demo_mode_books_the_trades_and_restricts(proposal, quinn):
     rows = RealizedSale.objects.filter(household=household, date_sold=AS_OF)
     assert sum(r.gain_loss for r in rows) == Decimal("-74000.00")
     assert set(household.restrictions.values_list("symbol", flat=True)) == {"VOO", "EFA", "ADBE"}
+    fills = Transaction.objects.filter(household=household, source="fill")
+    assert fills.count() == 6  # three sells, three buys, each tied to its leg
+    assert set(fills.values_list("proposal_leg__proposal", flat=True)) == {proposal.id}
     with pytest.raises(services.ProposalRefused):
         services.proposal_execute(proposal=proposal, actor=quinn)
 

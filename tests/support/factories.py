@@ -351,12 +351,14 @@ def priced(symbol: str, close: str, day: date | None = None, **fields) -> Securi
     return security
 
 
-def harvest_sale(*, account, security, date_sold, proceeds, cost_basis, term="long", **extra):
-    """A Form 8949 row that came from the fill of an executed harvest: the SELL transaction
-    recorded by `proposal_execute` (source "fill") and the row it produced (same seq)."""
+def harvest_sale(*, leg, date_sold, proceeds, cost_basis, term="long", **extra):
+    """A Form 8949 row that came from the fill of an executed harvest leg: the SELL
+    transaction `proposal_execute` records (source "fill", linked to the leg) and the row
+    it produced (same seq)."""
+    account, security = leg.account, leg.sell_security
     sell = TransactionFactory(account=account, security=security, date=date_sold,
                               action="SELL", source="fill", quantity=D("10"),
-                              price=proceeds / 10)
+                              price=proceeds / 10, proposal_leg=leg)
     return RealizedSaleFactory(account=account, security=security, sale_seq=sell.seq,
                                date_sold=date_sold, proceeds=proceeds, cost_basis=cost_basis,
                                term=term, **extra)

@@ -46,11 +46,11 @@ def test_harvested_and_tax_saved_this_year(world):
     year = timezone.localdate().year
     executed = f.ProposalFactory(household=world.a, as_of=date(year, 1, 3), status="executed")
     voo = f.SecurityFactory(symbol="VOO")
-    f.ProposalLegFactory(proposal=executed, account=world.a_tax, sell_security=voo,
-                         loss_lt=D("35000.00"))
+    leg = f.ProposalLegFactory(proposal=executed, account=world.a_tax, sell_security=voo,
+                               loss_lt=D("35000.00"))
     f.ProposalLegFactory(proposal=executed, account=world.a_tax, loss_lt=D("999.00"),
                          excluded=True)
-    f.harvest_sale(account=world.a_tax, security=voo, date_sold=date(year, 1, 3),
+    f.harvest_sale(leg=leg, date_sold=date(year, 1, 3),
                    proceeds=D("385000.00"), cost_basis=D("420000.00"), term="long")
     r = dashboard(world.alice, timezone.localdate()).rows[0]
     assert r.harvested == D("35000.00")

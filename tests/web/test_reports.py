@@ -23,9 +23,9 @@ def executed_harvest(world, loss_lt="35000.00", month=1):
     day = date(year, month, 5)
     proposal = f.ProposalFactory(household=world.a, as_of=day, status="executed")
     voo = f.SecurityFactory(symbol="VOO")
-    f.ProposalLegFactory(proposal=proposal, account=world.a_tax, sell_security=voo,
-                         loss_lt=D(loss_lt))
-    f.harvest_sale(account=world.a_tax, security=voo, date_sold=day,
+    leg = f.ProposalLegFactory(proposal=proposal, account=world.a_tax, sell_security=voo,
+                               loss_lt=D(loss_lt))
+    f.harvest_sale(leg=leg, date_sold=day,
                    proceeds=D("385000.00"), cost_basis=D("385000.00") + D(loss_lt), term="long")
     return proposal
 
