@@ -79,3 +79,14 @@ def pick_json(p) -> dict:
 def excluded_json(e) -> dict:
     return {"account": e.account, "symbol": e.symbol, "purchase_date": e.purchase_date.isoformat(),
             "quantity": qty(e.quantity), "reason": e.reason, "detail": e.detail}
+
+
+def household_and_day(opts) -> tuple[Household, date]:
+    """The household named by KEY and the as-of date: --as-of, else its latest priced day."""
+    from reports import planning
+
+    found = household(opts["key"])
+    as_of = day(opts["as_of"]) or planning.default_as_of(found)
+    if as_of is None:
+        raise CommandError("no prices for the household's holdings: import prices first")
+    return found, as_of

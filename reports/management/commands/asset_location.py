@@ -4,7 +4,7 @@ Tax-inefficient holdings in taxable accounts and tax-efficient ones in IRAs, eac
 yearly tax drag, and the moves between them that create no wash sale (`reports.planning`).
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from reports import planning
 from reports.management.commands import _output as out
@@ -17,10 +17,7 @@ class Command(BaseCommand):
         out.add_common(parser, amount_arg=False)
 
     def handle(self, *args, **opts):
-        household = out.household(opts["key"])
-        as_of = out.day(opts["as_of"]) or planning.default_as_of(household)
-        if as_of is None:
-            raise CommandError("no prices for the household's holdings: import prices first")
+        household, as_of = out.household_and_day(opts)
         r, ctx = planning.household_asset_location(household, as_of)
         flags = [{"account": f.holding.account, "symbol": f.holding.symbol, "issue": f.issue,
                   "value": out.money(f.holding.value), "drag": out.money(f.holding.drag),

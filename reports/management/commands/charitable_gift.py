@@ -5,7 +5,7 @@ gift, the deduction at market value and the capital-gains tax avoided against se
 shares and giving cash (`reports.planning`).
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from reports import planning
 from reports.management.commands import _output as out
@@ -18,11 +18,8 @@ class Command(BaseCommand):
         out.add_common(parser)
 
     def handle(self, *args, **opts):
-        household = out.household(opts["key"])
+        household, as_of = out.household_and_day(opts)
         amount = out.amount(opts["amount"])
-        as_of = out.day(opts["as_of"]) or planning.default_as_of(household)
-        if as_of is None:
-            raise CommandError("no prices for the household's holdings: import prices first")
         r, ctx = planning.household_charitable_gift(household, amount, as_of)
         if opts["format"] == "json":
             self.stdout.write(out.dump({

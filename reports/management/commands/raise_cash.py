@@ -5,7 +5,7 @@ highest-basis long-term lots — against FIFO, never a restricted lot nor a loss
 in the 61-day window would wash (`reports.planning`). Proposes only: nothing is traded.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from reports import planning
 from reports.management.commands import _output as out
@@ -27,11 +27,8 @@ class Command(BaseCommand):
         out.add_common(parser)
 
     def handle(self, *args, **opts):
-        household = out.household(opts["key"])
+        household, as_of = out.household_and_day(opts)
         amount = out.amount(opts["amount"])
-        as_of = out.day(opts["as_of"]) or planning.default_as_of(household)
-        if as_of is None:
-            raise CommandError("no prices for the household's holdings: import prices first")
         result, ctx = planning.household_raise_cash(household, amount, as_of)
         if opts["format"] == "json":
             self.stdout.write(out.dump({
