@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, Sum
 
 from advisors.models import Household
+from harvesting.engine.candidates import passes_thresholds
 from harvesting.engine.values import (
     HIGH_RISK,
     LOW_RISK,
+    WASH_WINDOW_DAYS,
     HouseholdSnapshot,
     OpenPosition,
     Policy,
@@ -39,7 +42,7 @@ from harvesting.models import (
 )
 from harvesting.models import Restriction as RestrictionRow
 from harvesting.models import SwapPair as SwapPairRow
-from portfolios.models import Lot, Price, RealizedSale, Security, TaxProfile, Transaction
+from portfolios.models import Account, Lot, Price, RealizedSale, Security, TaxProfile, Transaction
 from portfolios.models import ScheduledPurchase as ScheduleRow
 from portfolios.taxlots import tables
 from portfolios.taxlots.values import AccountRef, OpenLot, Txn
@@ -228,30 +231,121 @@ def realized_so_far(household_ids: Sequence[int], as_of: date) -> dict[int, dict
     return out
 
 
+# --- the lots a harvest can use ----------------------------------------------------------
+#
+# A scan reads only the lots the engine can use (`snapshots_for(harvest_only=True)`):
+#
+# 1. every lot bought on or after the first day of the wash-sale look-back, in any account
+#    (the guard's C1–C3 "still held" test, and the lot choice that sells recent lots
+#    along, R2.5);
+# 2. every lot of an eligible account without an as-of close (reported, not evaluated);
+# 3. the lots at a loss on the as-of close of an eligible position whose lots at a loss
+#    pass the household's thresholds (`candidates.passes_thresholds`): a candidate's loss
+#    lots.
+#
+# Any other lot is never sold by a harvest and cannot absorb a wash sale, so leaving it out
+# changes no plan (tests/harvesting/test_scan_lots.py compares plans on the full and the
+# reduced lot sets). Most lots of a large book are at a gain or in retirement accounts,
+# and reading them was most of a scan's cost (issue 3's benchmark): on PostgreSQL rules
+# 1–2 and "at a loss" run in the database with exact numerics, in one pass over the
+# chunk's lots; the thresholds of rule 3 then run here, with the engine's own function.
+
+_HARVEST_LOTS_SQL = """
+    SELECT l.household_id, l.account_id, l.security_id, l.quantity, l.cost_basis,
+           l.acquired, l.purchase_date, l.purchase_seq, l.wash_adjustment
+    FROM portfolios_lot l
+    JOIN unnest(%(securities)s::bigint[], %(closes)s::numeric[]) AS c(security_id, close)
+      ON c.security_id = l.security_id
+    WHERE l.household_id = ANY(%(households)s)
+      AND (l.purchase_date >= %(recent_from)s
+           OR (l.account_id = ANY(%(eligible)s)
+               AND (c.close IS NULL OR l.cost_basis > l.quantity * c.close)))
+    ORDER BY l.id
+"""
+
+_LOT_FIELDS = ("household_id", "account_id", "security_id", "quantity", "cost_basis",
+               "acquired", "purchase_date", "purchase_seq", "wash_adjustment")
+
+
+def _harvest_lot_rows(ids: Sequence[int], context: ScanContext, eligible: set[int],
+                      policy_of: Mapping[int, Policy]) -> list[tuple]:
+    """The rows (in `_LOT_FIELDS` order) of the lots a harvest can use (rules above)."""
+    recent_from = context.as_of - timedelta(days=WASH_WINDOW_DAYS)
+    closes = {context.security_ids[s]: c for s, c in context.prices.items()
+              if s in context.security_ids}
+    if connection.vendor == "postgresql":
+        securities = list(context.security_ids.values())
+        with connection.cursor() as cursor:
+            cursor.execute(_HARVEST_LOTS_SQL, {
+                "securities": securities, "closes": [closes.get(i) for i in securities],
+                "households": list(ids), "eligible": sorted(eligible),
+                "recent_from": recent_from,
+            })
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            Lot.objects.filter(household_id__in=ids).order_by("id").values_list(*_LOT_FIELDS)
+        )
+
+    def at_loss(row: tuple) -> bool:
+        return row[1] in eligible and row[2] in closes and row[4] > row[3] * closes[row[2]]
+
+    loss: dict[tuple[int, int, int], Decimal] = defaultdict(lambda: ZERO)
+    basis: dict[tuple[int, int, int], Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        if at_loss(row):
+            key = row[:3]
+            loss[key] += row[4] - row[3] * closes[row[2]]
+            basis[key] += row[4]
+    passing = {key for key in loss if passes_thresholds(loss[key], basis[key], policy_of[key[0]])}
+    return [
+        row for row in rows
+        if row[6] >= recent_from  # rule 1
+        or (row[1] in eligible and row[2] not in closes)  # rule 2
+        or (row[:3] in passing and at_loss(row))  # rule 3
+    ]
+
+
 def snapshots_for(
     households: Sequence[Household],
     context: ScanContext,
     *,
     exclude_proposal_ids: Sequence[int] = (),
+    harvest_only: bool = False,
 ) -> dict[int, tuple[HouseholdSnapshot, Policy, str]]:
-    """{household id: (snapshot, policy, rate source)} with a fixed number of queries."""
+    """{household id: (snapshot, policy, rate source)} with a fixed number of queries.
+
+    `harvest_only` keeps only the lots the harvest engine can use (see above); the
+    planning tools, which may sell any lot, read them all.
+    """
     ids = [h.id for h in households]
     as_of = context.as_of
+    policies = {
+        p.household_id: p for p in HarvestPolicy.objects.filter(household_id__in=ids)
+    }
+    policy_of = {
+        h.id: policy_values(policies.get(h.id) or context.firm_policy) for h in households
+    }
     accounts: dict[int, list[AccountRef]] = defaultdict(list)
-    from portfolios.models import Account
+    codes: dict[int, str] = {}
+    eligible: set[int] = set()
+    for aid, hid, code, owner, type_, method in Account.objects.filter(
+        household_id__in=ids
+    ).values_list("id", "household_id", "code", "owner", "type", "lot_method"):
+        ref = AccountRef(code, owner, type_, method)
+        accounts[hid].append(ref)
+        codes[aid] = code
+        if ref.is_taxable or not policy_of[hid].taxable_only:
+            eligible.add(aid)
 
-    for hid, code, owner, type_, method in Account.objects.filter(household_id__in=ids).values_list(
-        "household_id", "code", "owner", "type", "lot_method"
-    ):
-        accounts[hid].append(AccountRef(code, owner, type_, method))
-
+    symbols = {sid: symbol for symbol, sid in context.security_ids.items()}
     lots: dict[int, list[OpenLot]] = defaultdict(list)
-    for row in Lot.objects.filter(household_id__in=ids).values_list(
-        "household_id", "account__code", "security__symbol", "quantity", "cost_basis",
-        "acquired", "purchase_date", "purchase_seq", "wash_adjustment",
-    ).order_by("household_id", "account__code", "security__symbol", "purchase_seq"):
-        hid, code, symbol, qty, basis, acquired, pdate, pseq, wash = row
-        lots[hid].append(OpenLot(code, symbol, qty, basis, acquired, pdate, pseq, wash))
+    rows = (
+        _harvest_lot_rows(ids, context, eligible, policy_of) if harvest_only
+        else Lot.objects.filter(household_id__in=ids).order_by("id").values_list(*_LOT_FIELDS)
+    )
+    for hid, aid, sid, qty, basis, acquired, pdate, pseq, wash in rows:
+        lots[hid].append(OpenLot(codes[aid], symbols[sid], qty, basis, acquired, pdate, pseq, wash))
 
     recent: dict[int, list[Txn]] = defaultdict(list)
     window = (as_of - timedelta(days=30), as_of + timedelta(days=30))
@@ -295,10 +389,6 @@ def snapshots_for(
 
     profiles = {p.household_id: p for p in TaxProfile.objects.filter(household_id__in=ids)}
     realized = realized_so_far(ids, as_of)
-    policies = {
-        p.household_id: p for p in HarvestPolicy.objects.filter(household_id__in=ids)
-    }
-
     out = {}
     for household in households:
         tax, source = tax_context(household, profiles.get(household.id), realized.get(household.id, {}))
@@ -316,6 +406,5 @@ def snapshots_for(
             price_history=context.history,
             peer_rankings=context.peer_rankings,
         )
-        policy = policy_values(policies.get(household.id) or context.firm_policy)
-        out[household.id] = (snapshot, policy, source)
+        out[household.id] = (snapshot, policy_of[household.id], source)
     return out

@@ -107,13 +107,24 @@ def evaluate(
     policy: Policy,
 ) -> Candidate | None:
     """The position as a candidate, or None when its lots at a loss fail the thresholds."""
-    loss_lots = tuple(lot for lot in lots if lot_loss(lot, price) > 0)
-    other_lots = tuple(lot for lot in lots if lot_loss(lot, price) <= 0)
-    loss_st, loss_lt = split_by_term(loss_lots, price, as_of)
-    basis = sum((lot.cost_basis for lot in loss_lots), ZERO)
+    loss_lots: list[OpenLot] = []
+    other_lots: list[OpenLot] = []
+    totals = {SHORT: ZERO, LONG: ZERO}
+    basis = ZERO
+    for lot in lots:  # one pass: a scan evaluates every position of the book
+        loss = lot_loss(lot, price)
+        if loss > 0:
+            loss_lots.append(lot)
+            totals[lot_term(lot, as_of)] += loss
+            basis += lot.cost_basis
+        else:
+            other_lots.append(lot)
+    loss_st, loss_lt = totals[SHORT], totals[LONG]
     if not passes_thresholds(loss_st + loss_lt, basis, policy):
         return None
-    return Candidate(account, symbol, price, loss_lots, other_lots, loss_st, loss_lt, basis)
+    return Candidate(
+        account, symbol, price, tuple(loss_lots), tuple(other_lots), loss_st, loss_lt, basis
+    )
 
 
 def find_candidates(snapshot: HouseholdSnapshot, policy: Policy) -> tuple[Candidate, ...]:

@@ -151,9 +151,10 @@ def replacement_problem(
     restriction = active_restriction(buy_symbol, snapshot.as_of, snapshot.restrictions, swap_list)
     if restriction is not None:
         return _restriction_text(buy_symbol, restriction)
-    for symbol in sorted(blocked):
-        if swap_list.is_identical(buy_symbol, symbol):
-            return f"identical to {symbol}, {blocked[symbol]}: buying it would wash that loss"
+    identical_blocked = swap_list.group_of(buy_symbol) & blocked.keys()
+    if identical_blocked:  # the first in symbol order, for a stable message
+        symbol = min(identical_blocked)
+        return f"identical to {symbol}, {blocked[symbol]}: buying it would wash that loss"
     if buy_symbol not in snapshot.prices:
         return f"no price on {snapshot.as_of.isoformat()}"
     return None

@@ -32,7 +32,6 @@ from harvesting.engine.candidates import (
     find_candidates,
     lot_loss,
     lot_term,
-    split_by_term,
     unpriced,
 )
 from harvesting.engine.guard import check_sale, sale_restriction
@@ -52,7 +51,7 @@ from harvesting.engine.values import (
 )
 from portfolios.taxlots.money import ZERO, fmt_money, fmt_qty
 from portfolios.taxlots.netting import NettingInput, marginal_savings, year_input
-from portfolios.taxlots.values import OpenLot
+from portfolios.taxlots.values import LONG, SHORT, OpenLot
 
 
 def netting_base(tax: TaxContext) -> NettingInput:
@@ -139,7 +138,8 @@ def _leg(
         )
         for lot in lots
     )
-    loss_st, loss_lt = split_by_term(lots, price, as_of)
+    loss_st = sum((sale.loss for sale in sales if sale.term == SHORT), ZERO)
+    loss_lt = sum((sale.loss for sale in sales if sale.term == LONG), ZERO)
     return HarvestLeg(
         account=candidate.account,
         sell_symbol=candidate.symbol,

@@ -25,6 +25,7 @@ Worked example: selling 1,000 VOO at $385 (proceeds $385,000) with pairs VOO→I
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -97,6 +98,31 @@ def aligned_returns(
     return returns_a, returns_b
 
 
+def centered(returns: Sequence[Decimal]) -> tuple[tuple[Decimal, ...], Decimal]:
+    """(deviations from the mean, their sum of squares): one series' half of a correlation.
+
+    Kept per symbol by the peer ranking, so a pair of symbols priced on the same days costs
+    one dot product (issue 3's scan benchmark) and gives the very same digits as
+    `correlation` on the pair's aligned returns.
+    """
+    n = len(returns)
+    mean = sum(returns, ZERO) / n
+    deviations = tuple(x - mean for x in returns)
+    return deviations, sum((d * d for d in deviations), ZERO)
+
+
+def correlation_of(
+    a: tuple[tuple[Decimal, ...], Decimal], b: tuple[tuple[Decimal, ...], Decimal]
+) -> Decimal | None:
+    """Pearson's r from two `centered` series of one length; None if one is constant."""
+    (dev_a, var_a), (dev_b, var_b) = a, b
+    if var_a == 0 or var_b == 0:
+        return None
+    cov = sum(map(operator.mul, dev_a, dev_b), ZERO)
+    value = cov / (var_a * var_b).sqrt()
+    return max(Decimal(-1), min(Decimal(1), value))
+
+
 def correlation(returns_a: Sequence[Decimal], returns_b: Sequence[Decimal]) -> Decimal | None:
     """Pearson correlation of two equally long Decimal series; None if undefined.
 
@@ -110,16 +136,7 @@ def correlation(returns_a: Sequence[Decimal], returns_b: Sequence[Decimal]) -> D
         raise ValueError("series of different lengths")
     if n < 2:
         return None
-    mean_a = sum(returns_a, ZERO) / n
-    mean_b = sum(returns_b, ZERO) / n
-    pairs = zip(returns_a, returns_b, strict=True)
-    cov = sum(((x - mean_a) * (y - mean_b) for x, y in pairs), ZERO)
-    var_a = sum(((x - mean_a) ** 2 for x in returns_a), ZERO)
-    var_b = sum(((y - mean_b) ** 2 for y in returns_b), ZERO)
-    if var_a == 0 or var_b == 0:
-        return None
-    value = cov / (var_a * var_b).sqrt()
-    return max(Decimal(-1), min(Decimal(1), value))
+    return correlation_of(centered(returns_a), centered(returns_b))
 
 
 def _index_note(
@@ -213,6 +230,66 @@ def _peers(
     return found
 
 
+def _own_returns(
+    symbol: str, snapshot: HouseholdSnapshot, start: date, end: date
+) -> tuple[tuple[tuple[date, Decimal], ...], tuple[date, ...], tuple[Decimal, ...]]:
+    """A symbol's positive closes in the window, its trading days and its own daily returns.
+
+    Market data only: memoized in `snapshot.peer_rankings` (shared across households).
+    """
+    key = ("returns", symbol, start, end)
+    memo = snapshot.peer_rankings
+    found = memo.get(key)
+    if found is None:
+        closes = tuple(
+            (d, p) for d, p in snapshot.price_history.get(symbol, ()) if start <= d <= end and p > 0
+        )
+        days = tuple(sorted({d for d, _ in closes}))
+        by_day = dict(closes)
+        returns = tuple(by_day[t] / by_day[s] - 1 for s, t in zip(days, days[1:], strict=False))
+        found = memo[key] = (closes, days, returns)
+    return found
+
+
+def _pair_correlation(
+    a: str, b: str, snapshot: HouseholdSnapshot, start: date, end: date
+) -> tuple[Decimal | None, int]:
+    """(Pearson's r of the two symbols' aligned daily returns, how many returns).
+
+    Symmetric and memoized per pair. Two symbols priced on the same days (the usual
+    case) share their aligned returns with their own, so each symbol's `centered` half is
+    computed once for the whole run; otherwise the pair is aligned on its common days.
+    """
+    memo = snapshot.peer_rankings
+    key = ("pair", min(a, b), max(a, b), start, end)
+    found = memo.get(key)
+    if found is not None:
+        return found
+    closes_a, days_a, returns_a = _own_returns(a, snapshot, start, end)
+    closes_b, days_b, returns_b = _own_returns(b, snapshot, start, end)
+    if days_a == days_b:
+        n = len(returns_a)
+        corr = None
+        if n >= MIN_RETURNS:
+            corr = correlation_of(_centered_own(a, returns_a, memo, start, end),
+                                  _centered_own(b, returns_b, memo, start, end))
+    else:
+        aligned_a, aligned_b = aligned_returns(closes_a, closes_b, start, end)
+        n = len(aligned_a)
+        corr = correlation(aligned_a, aligned_b) if n >= MIN_RETURNS else None
+    memo[key] = (corr, n)
+    return corr, n
+
+
+def _centered_own(symbol: str, returns: tuple[Decimal, ...], memo: dict, start: date,
+                  end: date) -> tuple[tuple[Decimal, ...], Decimal]:
+    key = ("centered", symbol, start, end)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = centered(returns)
+    return found
+
+
 def _ranked_peers(
     symbol: str,
     attribute: str,
@@ -230,23 +307,13 @@ def _ranked_peers(
     memo = snapshot.peer_rankings
     if key in memo:
         return memo[key]
-    history = snapshot.price_history
-
-    def window(sym: str) -> tuple[tuple[date, Decimal], ...]:
-        # Each symbol's closes in the window, once per memo (not once per pair).
-        wkey = ("window", sym, start, end)
-        if wkey not in memo:
-            memo[wkey] = tuple((d, p) for d, p in history.get(sym, ()) if start <= d <= end)
-        return memo[wkey]
-
     ranked: list[tuple[int, Decimal, str, int]] = []
     for peer in peers:
-        returns_a, returns_b = aligned_returns(window(symbol), window(peer.symbol), start, end)
-        corr = correlation(returns_a, returns_b) if len(returns_a) >= MIN_RETURNS else None
+        corr, n = _pair_correlation(symbol, peer.symbol, snapshot, start, end)
         if corr is None:
-            ranked.append((1, ZERO, peer.symbol, len(returns_a)))
+            ranked.append((1, ZERO, peer.symbol, n))
         else:
-            ranked.append((0, -corr, peer.symbol, len(returns_a)))
+            ranked.append((0, -corr, peer.symbol, n))
     ranked.sort()
     memo[key] = ranked
     return ranked
