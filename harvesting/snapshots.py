@@ -287,22 +287,29 @@ def _harvest_lot_rows(ids: Sequence[int], context: ScanContext, eligible: set[in
             Lot.objects.filter(household_id__in=ids).order_by("id").values_list(*_LOT_FIELDS)
         )
 
-    def at_loss(row: tuple) -> bool:
-        return row[1] in eligible and row[2] in closes and row[4] > row[3] * closes[row[2]]
-
+    # One pass: classify each row (kept outright, or a loss lot of an eligible position)
+    # and add up the positions' losses; then keep the loss lots of passing positions.
+    KEEP, LOSS, DROP = 0, 1, 2
+    kinds: list[int] = []
     loss: dict[tuple[int, int, int], Decimal] = defaultdict(lambda: ZERO)
     basis: dict[tuple[int, int, int], Decimal] = defaultdict(lambda: ZERO)
     for row in rows:
-        if at_loss(row):
-            key = row[:3]
-            loss[key] += row[4] - row[3] * closes[row[2]]
-            basis[key] += row[4]
+        hid, aid, sid, qty, cost = row[:5]
+        kind = KEEP if row[6] >= recent_from else DROP  # rule 1
+        if aid in eligible:
+            close = closes.get(sid)
+            if close is None:
+                kind = KEEP  # rule 2
+            elif cost > qty * close:
+                loss[(hid, aid, sid)] += cost - qty * close
+                basis[(hid, aid, sid)] += cost
+                if kind == DROP:
+                    kind = LOSS
+        kinds.append(kind)
     passing = {key for key in loss if passes_thresholds(loss[key], basis[key], policy_of[key[0]])}
     return [
-        row for row in rows
-        if row[6] >= recent_from  # rule 1
-        or (row[1] in eligible and row[2] not in closes)  # rule 2
-        or (row[:3] in passing and at_loss(row))  # rule 3
+        row for row, kind in zip(rows, kinds, strict=True)
+        if kind == KEEP or (kind == LOSS and row[:3] in passing)  # rule 3
     ]
 
 

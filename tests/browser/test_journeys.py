@@ -75,3 +75,25 @@ def test_admin_adds_a_swap_pair_and_is_refused_one_inside_a_group(world, page, s
     page.click("text=Cancel")
     expect(page.locator("tr[data-pair='VOO-IVV']")).to_have_count(0)
     assert page.external_requests == []
+
+
+def test_an_expired_session_sends_an_in_place_action_to_the_login_page(
+    world, page, sign_in, live_server
+):
+    """Approving after the session expired: the whole page goes to the login form (not the
+    form inside the panel), and signing in again comes back to the proposal, undecided."""
+    sign_in("alice")
+    page.goto(f"{live_server.url}/proposals/{world.proposal.pk}/")
+    expect(page.locator("#proposal-status")).to_have_text("pending")
+    page.context.clear_cookies(name="sessionid")  # the session expires while the page is open
+
+    page.click("#approve-form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fproposals%2F\d+%2F$"))
+    expect(page.locator("#proposal-body")).to_have_count(0)
+
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "correct-horse-battery-9")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"/proposals/{world.proposal.pk}/$"))
+    expect(page.locator("#proposal-status")).to_have_text("pending")
+    assert page.external_requests == []

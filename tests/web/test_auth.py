@@ -43,6 +43,37 @@ def test_anonymous_is_sent_to_login_with_next(db):
     assert response["Location"] == f"{reverse('login')}?next={reverse('proposal_list')}"
 
 
+def test_an_htmx_action_after_the_session_expired_redirects_the_whole_page(world):
+    """The login form must not be swapped into the proposal panel: htmx gets HX-Redirect
+    to the login page, with `next` back to the page the advisor was on."""
+    page = f"/proposals/{world.proposal.pk}/"
+    response = Client().post(
+        reverse("proposal_approve", args=[world.proposal.pk]),
+        HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{page}?tab=legs",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == (
+        f"{reverse('login')}?next=%2Fproposals%2F{world.proposal.pk}%2F%3Ftab%3Dlegs"
+    )
+
+
+def test_the_htmx_redirect_never_points_off_site(world):
+    response = Client().get(
+        reverse("proposal_list"), HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="https://evil.example/phish",
+    )
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=%2Fphish"
+
+
+def test_a_signed_in_htmx_request_and_a_plain_redirect_are_left_alone(world):
+    response = Client().get(reverse("proposal_list"))  # no htmx: the usual 302
+    assert response.status_code == 302 and "HX-Redirect" not in response
+    client = Client()
+    login(client, "alice")
+    response = client.get(reverse("proposal_list"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "HX-Redirect" not in response
+
+
 def test_wrong_password_is_refused_with_a_message(world):
     response = login(Client(), "alice", "wrong")
     assert response.status_code == 200
