@@ -87,7 +87,20 @@ def passes_thresholds(loss: Decimal, basis: Decimal, policy: Policy) -> bool:
 def positions(
     snapshot: HouseholdSnapshot, policy: Policy
 ) -> dict[tuple[str, str], tuple[OpenLot, ...]]:
-    """The eligible accounts' open lots grouped by (account, symbol), in purchase order."""
+    """The eligible accounts' open lots grouped by (account, symbol), in purchase order.
+
+    Kept in the snapshot's memo: the plan asks twice (candidates, unpriced positions).
+    """
+    key = ("positions", policy.taxable_only)
+    found = snapshot.memo.get(key)
+    if found is None:
+        found = snapshot.memo[key] = _positions(snapshot, policy)
+    return found
+
+
+def _positions(
+    snapshot: HouseholdSnapshot, policy: Policy
+) -> dict[tuple[str, str], tuple[OpenLot, ...]]:
     eligible = {
         a.id for a in snapshot.accounts if a.is_taxable or not policy.taxable_only
     }

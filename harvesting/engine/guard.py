@@ -183,19 +183,22 @@ def _lookback(
     for lot in sold:
         sold_by_purchase[lot.purchase_seq] += lot.quantity
     loss_purchases = {lot.purchase_seq for lot in sold if lot_loss(lot, candidate.price) > 0}
-    recent = sorted(
-        (
-            t
-            for t in snapshot.recent_acquisitions
-            if t.is_acquisition and t.symbol in group and start <= t.date <= end
-        ),
-        key=lambda t: (t.date, t.seq),
-    )
-    accounts = ", ".join(a.id for a in snapshot.accounts)
-    header = (
-        f"wash-sale look-back {_span(start, end)} (R1.1, R1.4): purchases of "
-        f"{identical_label(group)} in {accounts or 'no accounts'}"
-    )
+    memo_key = ("lookback", group)  # the same for every position of the group
+    if memo_key not in snapshot.memo:
+        accounts = ", ".join(a.id for a in snapshot.accounts)
+        snapshot.memo[memo_key] = (
+            sorted(
+                (
+                    t
+                    for t in snapshot.recent_acquisitions
+                    if t.is_acquisition and t.symbol in group and start <= t.date <= end
+                ),
+                key=lambda t: (t.date, t.seq),
+            ),
+            f"wash-sale look-back {_span(start, end)} (R1.1, R1.4): purchases of "
+            f"{identical_label(group)} in {accounts or 'no accounts'}",
+        )
+    recent, header = snapshot.memo[memo_key]
     if not recent:
         return [], [header + ": none"]
     conflicts: list[Txn] = []
@@ -226,8 +229,21 @@ def _lookback(
 def _coming_purchases(
     candidate: Candidate, snapshot: HouseholdSnapshot, swap_list: SwapList
 ) -> tuple[list[str], list[str]]:
-    """Purchases still to come inside the window (conflict details) and the evidence."""
+    """Purchases still to come inside the window (conflict details) and the evidence.
+
+    They depend on the identical group only: kept in the snapshot's memo per group.
+    """
     group = swap_list.group_of(candidate.symbol)
+    memo_key = ("lookahead", group)
+    if memo_key not in snapshot.memo:
+        snapshot.memo[memo_key] = _coming_for_group(group, snapshot)
+    conflicts, evidence = snapshot.memo[memo_key]
+    return list(conflicts), list(evidence)
+
+
+def _coming_for_group(
+    group: frozenset[str], snapshot: HouseholdSnapshot
+) -> tuple[list[str], list[str]]:
     start, end = lookahead_window(snapshot.as_of)
     conflicts: list[str] = []
     for plan in sorted(snapshot.scheduled, key=lambda s: (s.next_date, s.account, s.symbol)):

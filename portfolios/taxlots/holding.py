@@ -32,6 +32,7 @@ Rules (TAX_RULES.md §4):
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from portfolios.taxlots.values import LONG, SHORT
 
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=8192)  # a scan asks for the same few thousand dates over and over
 def one_year_anniversary(start: date) -> date:
     """The same calendar day one year later; Feb 29 → Feb 28 (R4.1 month-end rule)."""
     try:
