@@ -25,7 +25,7 @@ from django.utils import timezone
 from advisors import access
 from advisors.models import AuditEvent, Household
 from harvesting import orders
-from harvesting.engine.plan import plan_harvest
+from harvesting.engine.plan import plan_harvest, screen_positions
 from harvesting.engine.staleness import is_stale
 from harvesting.engine.swapback import plan_swap_back
 from harvesting.engine.values import (
@@ -553,8 +553,8 @@ def _guard_now(proposal: Proposal, today: date) -> list[str]:
     snapshot, policy, _ = snapshots_for(
         [proposal.household], context, exclude_proposal_ids=[proposal.id], harvest_only=True
     )[proposal.household_id]
-    plan = plan_harvest(snapshot, policy, context.swap_list)
-    skipped = {(s.account, s.symbol): s for s in plan.skipped}
+    skips, _ = screen_positions(snapshot, policy, context.swap_list)
+    skipped = {(s.account, s.symbol): s for s in skips}
     problems = []
     for leg in proposal.legs.filter(excluded=False).select_related("account", "sell_security"):
         skip = skipped.get((leg.account.code, leg.sell_security.symbol))

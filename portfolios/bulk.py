@@ -3,8 +3,9 @@
 `bulk_create` prepares every value through the field machinery, which dominates the time
 of a 20,000-transaction import. Rows here are plain tuples in column order, adapted once
 per column with the backend's own adapters, then sent with COPY on PostgreSQL and
-`executemany` elsewhere (issue 2's import target, issue 3's scan). Only for models without save() logic or signals: the
-projection caches, the transaction list and proposal legs.
+`executemany` elsewhere (issue 2's import target, issue 3's scan); `upsert_rows` does the
+same for price imports (insert or update by key). Only for models without save() logic or
+signals: the projection caches, the transaction list, proposal legs and prices.
 """
 
 from __future__ import annotations
@@ -57,6 +58,37 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                 cursor.executemany(sql, pending)
                 count += len(pending)
                 pending = []
+        if pending:
+            cursor.executemany(sql, pending)
+            count += len(pending)
+    return count
+
+
+def upsert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence], *,
+                conflict: Sequence[str], update: Sequence[str], batch: int = 5000) -> int:
+    """INSERT rows, or UPDATE the `update` columns of the row already holding the same
+    `conflict` key (`ON CONFLICT … DO UPDATE`, on PostgreSQL and SQLite alike)."""
+    fields = [model._meta.get_field(name) for name in columns]
+    adapters = [_adapter(f) for f in fields]
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({', '.join(column(c) for c in conflict)}) DO UPDATE SET "
+        + ", ".join(f"{column(c)} = excluded.{column(c)}" for c in update)
+    )
+    count = 0
+    pending: list[tuple] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            pending.append(tuple(adapt(value) for adapt, value in zip(adapters, row, strict=True)))
+            if len(pending) >= batch:
+                cursor.executemany(sql, pending)
+                count, pending = count + len(pending), []
         if pending:
             cursor.executemany(sql, pending)
             count += len(pending)

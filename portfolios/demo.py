@@ -43,6 +43,7 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from advisors.models import Household, Member
@@ -376,6 +377,7 @@ def _decide(proposal, actor, day: date, stats: ReplayStats) -> None:
 def replay(market: Market, slice_: Slice, timer: Timer, progress: Callable[[str], None]) -> ReplayStats:
     """Replay the trading days of the slice: reinvest, decide yesterday's proposals, scan."""
     from harvesting import services as harvesting
+    from harvesting.snapshots import price_history_shared
 
     actor = get_user_model().objects.get(username="reese")
     whitfield = Household.objects.get(key=WHITFIELD)
@@ -387,47 +389,49 @@ def replay(market: Market, slice_: Slice, timer: Timer, progress: Callable[[str]
     stats = ReplayStats()
     payday = slice_.buy_day + timedelta(days=PAYROLL_EVERY_DAYS)
     days = [d for d in market.calendar if slice_.replay_from <= d <= slice_.replay_to]
-    for day in days:
-        stats.days += 1
-        started = time.perf_counter()
-        rows = []
-        held = _held(whitfield, "JT-TAX") if any(day in market.dividends.get(s, {}) for s in drip) else {}
-        for symbol in sorted(drip):
-            dividend = market.dividends.get(symbol, {}).get(day)
-            if dividend and held.get(symbol):
-                price = market.close(symbol, day)
-                quantity = (held[symbol] * dividend / price).quantize(SHARE, rounding=ROUND_DOWN)
-                if quantity > 0:
-                    rows.append({"account": "JT-TAX", "action": "REINVEST", "symbol": symbol,
-                                 "quantity": quantity, "price": price, "day": day,
-                                 "source": "demo"})
-                    stats.reinvestments += 1
-        while payday <= day:
-            price = market.close("SPY", day)
-            rows.append({"account": "S-401K", "action": "BUY", "symbol": "SPY",
-                         "quantity": (PAYROLL_AMOUNT / price).quantize(SHARE, rounding=ROUND_DOWN),
-                         "price": price, "day": day, "source": "demo"})
-            stats.payroll_buys += 1
-            payday += timedelta(days=PAYROLL_EVERY_DAYS)
-        if rows:
-            harvesting.transactions_record(household=whitfield, actor=actor, rows=rows)
-        timer.add("reinvestments and payroll", time.perf_counter() - started)
+    # No price changes during the replay: every day's scan slices one copy of the prices.
+    with price_history_shared():
+        for day in days:
+            stats.days += 1
+            started = time.perf_counter()
+            rows = []
+            held = _held(whitfield, "JT-TAX") if any(day in market.dividends.get(s, {}) for s in drip) else {}
+            for symbol in sorted(drip):
+                dividend = market.dividends.get(symbol, {}).get(day)
+                if dividend and held.get(symbol):
+                    price = market.close(symbol, day)
+                    quantity = (held[symbol] * dividend / price).quantize(SHARE, rounding=ROUND_DOWN)
+                    if quantity > 0:
+                        rows.append({"account": "JT-TAX", "action": "REINVEST", "symbol": symbol,
+                                     "quantity": quantity, "price": price, "day": day,
+                                     "source": "demo"})
+                        stats.reinvestments += 1
+            while payday <= day:
+                price = market.close("SPY", day)
+                rows.append({"account": "S-401K", "action": "BUY", "symbol": "SPY",
+                             "quantity": (PAYROLL_AMOUNT / price).quantize(SHARE, rounding=ROUND_DOWN),
+                             "price": price, "day": day, "source": "demo"})
+                stats.payroll_buys += 1
+                payday += timedelta(days=PAYROLL_EVERY_DAYS)
+            if rows:
+                harvesting.transactions_record(household=whitfield, actor=actor, rows=rows)
+            timer.add("reinvestments and payroll", time.perf_counter() - started)
 
-        started = time.perf_counter()
-        for proposal in _pending(day):
-            _decide(proposal, actor, day, stats)
-        timer.add("approve and execute", time.perf_counter() - started)
+            started = time.perf_counter()
+            for proposal in _pending(day):
+                _decide(proposal, actor, day, stats)
+            timer.add("approve and execute", time.perf_counter() - started)
 
-        started = time.perf_counter()
-        run = harvesting.harvest_run_start(as_of=day, household_keys=REPLAY_KEYS, inline=True)
-        stats.proposals += harvesting.run_summary(run)["proposals_created"]
-        timer.add("nightly scan", time.perf_counter() - started)
+            started = time.perf_counter()
+            run = harvesting.harvest_run_start(as_of=day, household_keys=REPLAY_KEYS, inline=True)
+            stats.proposals += harvesting.run_summary(run)["proposals_created"]
+            timer.add("nightly scan", time.perf_counter() - started)
 
-        started = time.perf_counter()
-        stats.alerts += harvesting.wash_monitor_run()["alerts_created"]
-        timer.add("wash-sale monitor", time.perf_counter() - started)
-        if stats.days % 20 == 0:
-            progress(f"  replayed {day.isoformat()} ({stats.days}/{len(days)} trading days)")
+            started = time.perf_counter()
+            stats.alerts += harvesting.wash_monitor_run()["alerts_created"]
+            timer.add("wash-sale monitor", time.perf_counter() - started)
+            if stats.days % 20 == 0:
+                progress(f"  replayed {day.isoformat()} ({stats.days}/{len(days)} trading days)")
     return stats
 
 
@@ -435,14 +439,18 @@ def replay(market: Market, slice_: Slice, timer: Timer, progress: Callable[[str]
 
 
 def users_ensure() -> dict[str, object]:
+    """The demo's users, all with DEMO_PASSWORD: hashed once (a hash takes a second or
+    more by design, and `make run` should not spend five of them)."""
     User = get_user_model()
     users = {}
+    hashed = None
     for username, first, last, staff, _ in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last}
         )
         if created or not user.has_usable_password():
-            user.set_password(DEMO_PASSWORD)
+            hashed = hashed or make_password(DEMO_PASSWORD)
+            user.password = hashed
         user.first_name, user.last_name = first, last
         user.is_staff = user.is_superuser = staff
         user.save()

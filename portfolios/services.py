@@ -15,7 +15,7 @@ from django.db.models import F
 
 from advisors.models import AuditEvent, Household, Member
 from portfolios import ledger
-from portfolios.bulk import insert_rows
+from portfolios.bulk import insert_rows, upsert_rows
 from portfolios.imports.household import HouseholdFile, parse_household
 from portfolios.imports.tabular import read_prices, read_securities
 from portfolios.models import (
@@ -174,12 +174,10 @@ def prices_import(*, path: str | Path, use_adjusted: bool = False) -> dict[str, 
     """Upsert closes by (symbol, date) (FORMATS §3); unknown symbols become securities."""
     rows = read_prices(path, use_adjusted=use_adjusted)
     securities, new_symbols = securities_ensure({r.symbol for r in rows})
-    Price.objects.bulk_create(
-        [Price(security=securities[r.symbol], date=r.day, close=r.close) for r in rows],
-        batch_size=5000,
-        update_conflicts=True,
-        unique_fields=["security", "date"],
-        update_fields=["close"],
+    upsert_rows(
+        Price, ["security", "date", "close"],
+        ((securities[r.symbol].id, r.day, r.close) for r in rows),
+        conflict=["security", "date"], update=["close"],
     )
     return {"rows": len(rows), "new_securities": len(new_symbols)}
 

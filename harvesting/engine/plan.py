@@ -157,16 +157,21 @@ def _leg(
     )
 
 
-def plan_harvest(snapshot: HouseholdSnapshot, policy: Policy, swap_list: SwapList) -> HarvestPlan:
-    """The household's harvest on `snapshot.as_of`: legs, skips, totals and the estimate."""
-    warnings = [
-        f"no price for {symbol} on {snapshot.as_of.isoformat()}: {account} {symbol} "
-        "not evaluated"
-        for account, symbol in unpriced(snapshot, policy)
-    ]
+Cleared = tuple[Candidate, tuple[OpenLot, ...], tuple[str, ...]]
+
+
+def screen_positions(
+    snapshot: HouseholdSnapshot, policy: Policy, swap_list: SwapList
+) -> tuple[list[Skip], list[Cleared]]:
+    """The candidates, each skipped (already proposed, restricted, a wash-sale conflict)
+    or cleared for sale with the lots to sell and the guard's evidence.
+
+    The first half of `plan_harvest`, without choosing replacements: an approval re-checks
+    the guard with it (no price history needed).
+    """
     open_positions = {(p.account, p.symbol): p for p in snapshot.open_positions}
     skipped: list[Skip] = []
-    cleared: list[tuple[Candidate, tuple[OpenLot, ...], tuple[str, ...]]] = []
+    cleared: list[Cleared] = []
     for candidate in find_candidates(snapshot, policy):
         key = (candidate.account, candidate.symbol)
         if key in open_positions:
@@ -192,6 +197,17 @@ def plan_harvest(snapshot: HouseholdSnapshot, policy: Policy, swap_list: SwapLis
             skipped.append(check.skip)
             continue
         cleared.append((candidate, check.lots, check.evidence))
+    return skipped, cleared
+
+
+def plan_harvest(snapshot: HouseholdSnapshot, policy: Policy, swap_list: SwapList) -> HarvestPlan:
+    """The household's harvest on `snapshot.as_of`: legs, skips, totals and the estimate."""
+    warnings = [
+        f"no price for {symbol} on {snapshot.as_of.isoformat()}: {account} {symbol} "
+        "not evaluated"
+        for account, symbol in unpriced(snapshot, policy)
+    ]
+    skipped, cleared = screen_positions(snapshot, policy, swap_list)
 
     blocked: dict[str, str] = {}
     for p in snapshot.open_positions:
