@@ -99,7 +99,21 @@ def swap_list_values() -> SwapList:
 
 
 def closes_as_of(as_of: date, symbols: Sequence[str] | None = None) -> dict[str, Decimal]:
-    """{symbol: last close on or before as_of}, looking back a few days at most."""
+    """{symbol: last close on or before as_of}, looking back a few days at most.
+
+    Inside `price_history_shared()` they are read off the shared copy of the prices.
+    """
+    if _sharing:
+        first = as_of - timedelta(days=PRICE_LOOKBACK_DAYS)
+        wanted = None if symbols is None else set(symbols)
+        found: dict[str, Decimal] = {}
+        for symbol, (days, rows) in _shared().items():
+            if wanted is not None and symbol not in wanted:
+                continue
+            at = bisect_right(days, as_of) - 1
+            if at >= 0 and days[at] >= first:
+                found[symbol] = rows[at][1]
+        return found
     qs = Price.objects.filter(date__range=(as_of - timedelta(days=PRICE_LOOKBACK_DAYS), as_of))
     if symbols is not None:
         qs = qs.filter(security__symbol__in=symbols)
@@ -144,6 +158,16 @@ def price_history_shared() -> Iterator[None]:
         _sharing, _shared_series = False, None
 
 
+def _shared() -> dict[str, tuple[list[date], tuple[tuple[date, Decimal], ...]]]:
+    global _shared_series
+    if _shared_series is None:
+        _shared_series = {
+            symbol: ([d for d, _ in rows], rows)
+            for symbol, rows in _load_series(None, date.max).items()
+        }
+    return _shared_series
+
+
 class PriceHistory(Mapping[str, Sequence[tuple[date, Decimal]]]):
     """Daily closes over the trailing year, loaded in one query on first use and kept.
 
@@ -159,14 +183,8 @@ class PriceHistory(Mapping[str, Sequence[tuple[date, Decimal]]]):
         if self._cache is None:
             start = self.as_of - timedelta(days=HISTORY_DAYS)
             if _sharing:
-                global _shared_series
-                if _shared_series is None:
-                    _shared_series = {
-                        symbol: ([d for d, _ in rows], rows)
-                        for symbol, rows in _load_series(None, date.max).items()
-                    }
                 self._cache = {}
-                for symbol, (days, rows) in _shared_series.items():
+                for symbol, (days, rows) in _shared().items():
                     window = rows[bisect_left(days, start) : bisect_right(days, self.as_of)]
                     if window:
                         self._cache[symbol] = window

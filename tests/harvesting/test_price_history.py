@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from harvesting.snapshots import HISTORY_DAYS, PriceHistory, price_history_shared
+from harvesting.snapshots import HISTORY_DAYS, PriceHistory, closes_as_of, price_history_shared
 from portfolios.models import Price
 from tests.support import holbrook
 
@@ -42,3 +42,15 @@ def test_outside_the_block_a_price_import_is_seen(tmp_path):
     Price.objects.filter(security__symbol="ADBE", date=holbrook.AS_OF).update(close="1.2345")
     after = PriceHistory(holbrook.AS_OF, ["ADBE"])["ADBE"][-1]
     assert before[1] == Decimal("480") and after[1] == Decimal("1.2345")
+
+
+@pytest.mark.parametrize("days_back", [0, 1, 2, 3, 30])  # the as-of date may be a weekend
+def test_a_shared_history_gives_the_same_closes_as_of_a_date(tmp_path, days_back):
+    holbrook.load(tmp_path)
+    day = holbrook.AS_OF - timedelta(days=days_back)
+    alone = closes_as_of(day), closes_as_of(day, ["VOO", "EFA"])
+    with price_history_shared():
+        shared = closes_as_of(day), closes_as_of(day, ["VOO", "EFA"])
+    assert shared == alone
+    assert set(alone[1]) == {"VOO", "EFA"} and len(alone[0]) == len(holbrook.LAST_CLOSE)
+    assert closes_as_of(day + timedelta(days=400)) == {}  # nothing within the look-back
