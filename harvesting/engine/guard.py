@@ -176,13 +176,6 @@ def _lookback(
     """Conflicting past purchases for a sale of `sold`, and one evidence line per purchase."""
     group = swap_list.group_of(candidate.symbol)
     start, end = lookback_window(snapshot.as_of)
-    held = snapshot.memo.get("held_by_purchase")
-    if held is None:
-        held = snapshot.memo["held_by_purchase"] = _held_by_purchase(snapshot.lots)
-    sold_by_purchase: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for lot in sold:
-        sold_by_purchase[lot.purchase_seq] += lot.quantity
-    loss_purchases = {lot.purchase_seq for lot in sold if lot_loss(lot, candidate.price) > 0}
     memo_key = ("lookback", group)  # the same for every position of the group
     if memo_key not in snapshot.memo:
         accounts = ", ".join(a.id for a in snapshot.accounts)
@@ -201,6 +194,13 @@ def _lookback(
     recent, header = snapshot.memo[memo_key]
     if not recent:
         return [], [header + ": none"]
+    held = snapshot.memo.get("held_by_purchase")
+    if held is None:
+        held = snapshot.memo["held_by_purchase"] = _held_by_purchase(snapshot.lots)
+    sold_by_purchase: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for lot in sold:
+        sold_by_purchase[lot.purchase_seq] += lot.quantity
+    loss_purchases = {lot.purchase_seq for lot in sold if lot_loss(lot, candidate.price) > 0}
     conflicts: list[Txn] = []
     notes = [header + f": {len(recent)} found"]
     for txn in recent:
