@@ -441,14 +441,17 @@ def snapshots_for(
     ).values_list("household_id", "symbol", "until", "reason"):
         restrictions[hid].append(Restriction(symbol, until, reason))
 
+    # The open proposals first (their (status, household) index), then their legs by
+    # proposal id: joined in one query, the planner may scan every leg ever written, a
+    # table that grows by a night's legs every night (issue 3's benchmark found it).
+    open_ids = list(
+        Proposal.objects.filter(household_id__in=ids, status__in=Proposal.OPEN)
+        .exclude(id__in=exclude_proposal_ids)
+        .values_list("id", flat=True)
+    )
     open_positions: dict[int, list[OpenPosition]] = defaultdict(list)
     for hid, pid, p_as_of, code, symbol, buy in (
-        ProposalLeg.objects.filter(
-            proposal__household_id__in=ids,
-            proposal__status__in=Proposal.OPEN,
-            excluded=False,
-        )
-        .exclude(proposal_id__in=exclude_proposal_ids)
+        ProposalLeg.objects.filter(proposal_id__in=open_ids, excluded=False)
         .values_list(
             "proposal__household_id", "proposal_id", "proposal__as_of", "account__code",
             "sell_security__symbol", "buy_security__symbol",
