@@ -173,10 +173,10 @@ def bare_aggregate() -> tuple[float, int, Decimal]:
 
 
 def scan() -> tuple[float, dict]:
+    from django.db import connection
+
     from harvesting import services
     from harvesting.models import HarvestRunItem, Proposal
-
-    from django.db import connection
 
     Proposal.objects.all().delete()
     # A production server vacuums and analyzes behind the nightly writes (autovacuum);
