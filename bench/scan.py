@@ -40,9 +40,13 @@ def ensure_database(base: str) -> None:
             conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
-def setup_django(url: str) -> None:
+def setup_django(url: str, redis_url: str = "") -> None:
+    """Django on the bench database; with `redis_url`, tasks go to Celery workers."""
     os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "1")
     import django
@@ -172,11 +176,10 @@ def bare_aggregate() -> tuple[float, int, Decimal]:
     return best, count, total
 
 
-def scan() -> tuple[float, dict]:
+def _fresh_tables() -> None:
     from django.db import connection
 
-    from harvesting import services
-    from harvesting.models import HarvestRunItem, Proposal
+    from harvesting.models import Proposal
 
     Proposal.objects.all().delete()
     # A production server vacuums and analyzes behind the nightly writes (autovacuum);
@@ -185,13 +188,67 @@ def scan() -> tuple[float, dict]:
         for table in ("harvesting_proposalleg", "harvesting_proposal", "advisors_auditevent",
                       "harvesting_harvestrunitem", "harvesting_harvestrun"):
             cursor.execute(f"VACUUM ANALYZE {table}")
-    start = time.perf_counter()
-    run = services.harvest_run_start(as_of=AS_OF, trigger="bench", inline=True)
-    elapsed = time.perf_counter() - start
+
+
+def _summary(run) -> dict:
+    from harvesting import services
+    from harvesting.models import HarvestRunItem, Proposal
+
     summary = services.run_summary(run)
     summary["failed"] = HarvestRunItem.objects.filter(run=run, status="failed").count()
     summary["legs"] = sum(p.legs.count() for p in Proposal.objects.all()[:50])
-    return elapsed, summary
+    return summary
+
+
+def scan() -> tuple[float, dict]:
+    """The whole run in this process, chunk after chunk (one worker, one process)."""
+    from harvesting import services
+
+    _fresh_tables()
+    start = time.perf_counter()
+    run = services.harvest_run_start(as_of=AS_OF, trigger="bench", inline=True)
+    elapsed = time.perf_counter() - start
+    return elapsed, _summary(run)
+
+
+def scan_celery(url: str, redis_url: str, concurrency: int) -> tuple[float, dict]:
+    """The whole run through one Celery worker, started as docker-compose.yml starts it
+    (prefork, `concurrency` processes), timed from the run's start to its last chunk."""
+    import subprocess
+
+    from config.celery import app
+    from harvesting import services
+    from harvesting.models import HarvestRun
+
+    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, DEBUG="0",
+               SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"))
+    app.control.purge()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
+         f"--concurrency={concurrency}", "-n", f"bench-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,  # its banner; warnings still show
+    )
+    try:
+        for _ in range(120):
+            if app.control.ping(timeout=0.5):
+                break
+        else:
+            sys.exit("the Celery worker did not answer within a minute")
+        _fresh_tables()
+        start = time.perf_counter()
+        run = services.harvest_run_start(as_of=AS_OF, trigger="bench", inline=False)
+        while True:
+            run.refresh_from_db()
+            if run.status != HarvestRun.RUNNING:
+                break
+            if time.perf_counter() - start > 1800:
+                sys.exit(f"run {run.id} unfinished after 30 minutes: see the worker's log")
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - start
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    return elapsed, _summary(run)
 
 
 def main() -> None:
@@ -200,12 +257,19 @@ def main() -> None:
     parser.add_argument("--lots", type=int, default=1000, help="open lots per household")
     parser.add_argument("--securities", type=int, default=500)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--celery", action="store_true",
+                        help="also run the scan through one Celery worker (needs REDIS_URL)")
+    parser.add_argument("--concurrency", type=int, default=2,
+                        help="the worker's processes (docker-compose.yml's default: 2)")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/scan.py needs DATABASE_URL=postgres://… (PostgreSQL)")
+    redis_url = os.environ.get("REDIS_URL", "") if args.celery else ""
+    if args.celery and not redis_url:
+        sys.exit("--celery needs REDIS_URL=redis://… (a Redis the worker and the bench share)")
     ensure_database(base)
-    setup_django(bench_url(base))
+    setup_django(bench_url(base), redis_url)
     from portfolios.models import Lot
 
     expected = args.households * args.lots
@@ -219,6 +283,12 @@ def main() -> None:
     print(f"full scan (one process): {scan_time:.1f} s, {count / scan_time:,.0f} lots/s, "
           f"{summary['proposals_created']} proposals, {summary['failed']} failed households")
     print(f"ratio scan / aggregate: {scan_time / agg_time:.1f}x (target ≤ 20x)")
+    if args.celery:
+        celery_time, summary = scan_celery(bench_url(base), redis_url, args.concurrency)
+        print(f"full scan (one Celery worker, {args.concurrency} processes): {celery_time:.1f} s, "
+              f"{count / celery_time:,.0f} lots/s, {summary['proposals_created']} proposals, "
+              f"{summary['failed']} failed households")
+        print(f"ratio worker scan / aggregate: {celery_time / agg_time:.1f}x")
 
 
 if __name__ == "__main__":
