@@ -190,14 +190,10 @@ def _fresh_tables() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def _summary(run) -> dict:
-    from harvesting import services
-    from harvesting.models import HarvestRunItem, Proposal
-
-    summary = services.run_summary(run)
-    summary["failed"] = HarvestRunItem.objects.filter(run=run, status="failed").count()
-    summary["legs"] = sum(p.legs.count() for p in Proposal.objects.all()[:50])
-    return summary
+def report(label: str, seconds: float, summary: dict, lots: int, aggregate: float) -> None:
+    print(f"full scan ({label}): {seconds:.1f} s, {lots / seconds:,.0f} lots/s, "
+          f"{summary['proposals_created']} proposals, {len(summary['errors'])} failed households")
+    print(f"ratio scan / aggregate ({label}): {seconds / aggregate:.1f}x (target ≤ 20x)")
 
 
 def scan() -> tuple[float, dict]:
@@ -208,7 +204,7 @@ def scan() -> tuple[float, dict]:
     start = time.perf_counter()
     run = services.harvest_run_start(as_of=AS_OF, trigger="bench", inline=True)
     elapsed = time.perf_counter() - start
-    return elapsed, _summary(run)
+    return elapsed, services.run_summary(run)
 
 
 def scan_celery(url: str, redis_url: str, concurrency: int) -> tuple[float, dict]:
@@ -248,7 +244,7 @@ def scan_celery(url: str, redis_url: str, concurrency: int) -> tuple[float, dict
     finally:
         worker.terminate()
         worker.wait(timeout=60)
-    return elapsed, _summary(run)
+    return elapsed, services.run_summary(run)
 
 
 def main() -> None:
@@ -279,16 +275,10 @@ def main() -> None:
         print(f"built {args.households} households, {expected:,} lots in {time.perf_counter() - start:.1f} s")
     agg_time, count, total = bare_aggregate()
     print(f"bare aggregate: {count:,} lots, unrealized loss {total:,.2f} in {agg_time:.3f} s")
-    scan_time, summary = scan()
-    print(f"full scan (one process): {scan_time:.1f} s, {count / scan_time:,.0f} lots/s, "
-          f"{summary['proposals_created']} proposals, {summary['failed']} failed households")
-    print(f"ratio scan / aggregate: {scan_time / agg_time:.1f}x (target ≤ 20x)")
+    report("one process", *scan(), count, agg_time)
     if args.celery:
-        celery_time, summary = scan_celery(bench_url(base), redis_url, args.concurrency)
-        print(f"full scan (one Celery worker, {args.concurrency} processes): {celery_time:.1f} s, "
-              f"{count / celery_time:,.0f} lots/s, {summary['proposals_created']} proposals, "
-              f"{summary['failed']} failed households")
-        print(f"ratio worker scan / aggregate: {celery_time / agg_time:.1f}x")
+        report(f"one Celery worker, {args.concurrency} processes",
+               *scan_celery(bench_url(base), redis_url, args.concurrency), count, agg_time)
 
 
 if __name__ == "__main__":
